@@ -1,0 +1,27 @@
+using System.Net;
+
+namespace ScanJail.Core.Bans;
+
+/// <summary>
+/// A ban of one address in one jail. <paramref name="End"/> is null for a permanent ban.
+/// <paramref name="Count"/> is this address's how-many-th ban in the jail (1 for the first), which
+/// drives the bantime increment. <paramref name="Fields"/> are the captures of the failure that
+/// triggered it (empty for a manual ban); they fill action tags such as <c>&lt;user&gt;</c>.
+/// </summary>
+public sealed record Ban(
+    string Jail,
+    IPAddress Address,
+    DateTimeOffset Start,
+    DateTimeOffset? End,
+    int Failures,
+    int Count,
+    IReadOnlyDictionary<string, string> Fields,
+    bool Manual = false)
+{
+    public bool Permanent => End is null;
+
+    /// <summary>The ban's length, or null when permanent.</summary>
+    public TimeSpan? Duration => End - Start;
+
+    public bool ExpiredAt(DateTimeOffset now) => End is { } end && end <= now;
+}

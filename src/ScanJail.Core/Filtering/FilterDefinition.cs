@@ -1,0 +1,27 @@
+namespace ScanJail.Core.Filtering;
+
+/// <summary>
+/// A filter as read from <c>filters/NAME.yaml</c>, before parameters are applied. Pure data.
+/// <see cref="File"/> and the patterns' positions let errors point at the right line.
+/// </summary>
+public sealed record FilterDefinition(
+    string Name,
+    string File,
+    FilterKind Kind,
+    string? Description,
+    string? Prefix,
+    IReadOnlyList<FilterPattern> FailRegex,
+    IReadOnlyList<FilterPattern> IgnoreRegex,
+    IReadOnlyList<string> Precheck,
+    string? DatePattern,
+    string? Grammar,
+    IReadOnlyDictionary<string, string> Parameters);
+
+public enum FilterKind
+{
+    Regex,
+    Grammar,
+}
+
+/// <summary>One pattern with where it stands in its file.</summary>
+public sealed record FilterPattern(string Pattern, int Line, int Column);

@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace ScanJail.Core.Filtering;
+
+/// <summary>Turns one log line into a failure (address, time, named fields) or nothing. Thread-safe.</summary>
+public interface IFilter
+{
+    string Name { get; }
+
+    /// <param name="line">The log line; attacker-controlled text.</param>
+    /// <param name="now">The reading time: the time of a line without a timestamp, and the reference for year-less ones.</param>
+    FilterResult Match(string line, DateTimeOffset now);
+}
+
+public enum MatchOutcome
+{
+    Missed,
+    Matched,
+    Ignored,
+}
+
+/// <summary>
+/// The outcome for one line. When matched, <see cref="RawHost"/> is what the filter captured and
+/// <see cref="Address"/> is that text parsed as an IP address (IPv4-mapped IPv6 folded to IPv4), or
+/// null when it is not an address: such a match never becomes a failure.
+/// </summary>
+public readonly record struct FilterResult(
+    MatchOutcome Outcome,
+    IPAddress? Address,
+    string? RawHost,
+    DateTimeOffset? Time,
+    IReadOnlyDictionary<string, string>? Fields)
+{
+    public static FilterResult Missed => default;
+
+    public static FilterResult Ignored => new(MatchOutcome.Ignored, null, null, null, null);
+}

@@ -1,0 +1,29 @@
+using System.Threading.Channels;
+using ScanJail.Core.Diagnostics;
+
+namespace ScanJail.Core.Sources;
+
+/// <summary>
+/// A producer of log lines. <see cref="RunAsync"/> writes lines to <paramref name="output"/> until
+/// cancelled; the caller owns the channel and completes it. A source never stops on a bad line:
+/// it counts it and goes on.
+/// </summary>
+public interface ILogSource
+{
+    string Name { get; }
+
+    SourceCounters Counters { get; }
+
+    Task RunAsync(ChannelWriter<LogLine> output, CancellationToken cancellationToken);
+}
+
+/// <summary>What a source has seen, for <c>stats</c>.</summary>
+public sealed class SourceCounters
+{
+    public Counter Lines { get; } = new();
+    public Counter Bytes { get; } = new();
+    public Counter TooLong { get; } = new();
+    public Counter InvalidUtf8 { get; } = new();
+    public Counter Rotations { get; } = new();
+    public Counter Errors { get; } = new();
+}
