@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace ScanJail.Tests.Shared;
+namespace ScanJail.Tests.Support;
 
 /// <summary>
 /// Golden files in Verify's naming (<c>Class.Method.verified.txt</c> beside the test source), so that

@@ -1,4 +1,4 @@
-namespace ScanJail.Tests.Shared;
+namespace ScanJail.Tests.Support;
 
 /// <summary>
 /// A clock that moves only when a test says so, with working timers (the shape of YARP's TestTimeProvider;
