@@ -33,6 +33,9 @@ internal static class Fixtures
             logger ?? NullLogger.Instance, retry ?? new ActionRetryOptions(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), 3));
     }
 
+    /// <summary>A token that ends a wait which would otherwise hang the test run.</summary>
+    public static CancellationToken Bounded(int seconds = 30) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
     /// <summary>YAML single-quoted scalar: safe for any path.</summary>
     public static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
