@@ -112,6 +112,13 @@ internal sealed class QueuedAction : IJailAction
                     {
                         await ProcessAsync(item, token);
                     }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // A bug in one item must not end the loop: every later item would wait forever.
+                        Interlocked.Increment(ref _failed);
+                        Volatile.Write(ref _lastError, new ErrorNote($"{ActionLoader.VerbKey(item.Verb)}: {e.Message}", _time.GetUtcNow()));
+                        _logger.LogError(e, "Action {Action} of jail {Jail}: {Verb} failed unexpectedly", Name, _jail, item.Verb);
+                    }
                     finally
                     {
                         Interlocked.Decrement(ref _pending);
@@ -160,6 +167,11 @@ internal sealed class QueuedAction : IJailAction
                     _started = false;
                     await RunVerbAsync(ActionVerb.Stop, null, _retry.MaxAttempts, token);
                 }
+                break;
+            case ActionVerb.Ban or ActionVerb.Unban when item.Ban is null:
+                // Without a ban there is no address: running the command would act on an empty <ip>.
+                Interlocked.Increment(ref _failed);
+                Volatile.Write(ref _lastError, new ErrorNote($"{ActionLoader.VerbKey(item.Verb)}: no ban given, nothing run", _time.GetUtcNow()));
                 break;
             default:
                 await EnsureStartedAsync(token);

@@ -72,6 +72,21 @@ public sealed class ActionLoaderTests
     }
 
     [Fact]
+    public void The_schema_example_in_the_docs_loads()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "actions.md"));
+        var from = doc.IndexOf("```yaml", doc.IndexOf("## Schema", StringComparison.Ordinal), StringComparison.Ordinal) + 7;
+        var yaml = doc[from..doc.IndexOf("```", from, StringComparison.Ordinal)];
+
+        var (definition, errors) = Load(yaml);
+
+        Assert.Empty(errors);
+        Assert.Equal(6, definition!.Commands.Count);
+        Assert.Equal(["iptables", "-I", "scanjail-<jail>", "-s", "<ip>", "-j", "DROP"], definition.Commands[ActionVerb.Ban][0]);
+        Assert.Equal(2, definition.Commands[ActionVerb.Stop].Count);
+    }
+
+    [Fact]
     public void An_unknown_key_is_an_error_at_its_line()
     {
         var error = Single("""

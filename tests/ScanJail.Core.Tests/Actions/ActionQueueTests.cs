@@ -69,6 +69,19 @@ public sealed class ActionQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ban_without_a_ban_record_runs_nothing()
+    {
+        var log = _dir.File("life");
+        await using var action = Create(Lifecycle(Quote(log)));
+
+        action.Enqueue(ActionVerb.Ban, null);
+        await action.DrainAsync(Bounded());
+
+        Assert.False(File.Exists(log));
+        Assert.Equal((1L, "ban: no ban given, nothing run"), (action.Health.Failed, action.Health.LastError));
+    }
+
+    [Fact]
     public async Task A_command_over_its_timeout_is_killed_with_its_children()
     {
         var pidFile = _dir.File("pid");
