@@ -23,6 +23,9 @@ public static class ActionLoader
     /// <summary>How long one command may run when the file does not say.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>A command that needs longer is stuck; a timer cannot wait much beyond this anyway.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
     /// <summary>Reads actions/NAME.yaml; records every problem in <paramref name="errors"/> and returns null if unusable.</summary>
     public static ActionDefinition? Load(string path, string name, ConfigErrors errors)
     {
@@ -132,13 +135,12 @@ public static class ActionLoader
         }
         // Plain whole seconds are read here; anything else (30s, 2m) goes through the duration grammar.
         var whole = int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds);
-        if (whole && seconds > 0)
+        var duration = TimeSpan.Zero;
+        var ok = whole ? seconds > 0 : DurationGrammar.TryParse(text, out duration);
+        duration = whole ? TimeSpan.FromSeconds(Math.Max(seconds, 0)) : duration;
+        if (!ok || duration <= TimeSpan.Zero || duration > MaxTimeout)
         {
-            return TimeSpan.FromSeconds(seconds);
-        }
-        if (whole || !DurationGrammar.TryParse(text, out var duration) || duration <= TimeSpan.Zero)
-        {
-            reader.Error(reader.Get("timeout"), "timeout", $"expected a duration above zero such as 30s or 2m, found '{text}'");
+            reader.Error(reader.Get("timeout"), "timeout", $"expected a duration above zero and at most 1d, such as 30s or 2m, found '{text}'");
             return DefaultTimeout;
         }
         return duration;

@@ -171,6 +171,7 @@ public sealed class ActionLoaderTests
     [Theory]
     [InlineData("timeout: 0")]
     [InlineData("timeout: -3")]
+    [InlineData("timeout: 86401")]
     [InlineData("timeout: [1]")]
     public void A_bad_timeout_is_an_error(string line)
     {

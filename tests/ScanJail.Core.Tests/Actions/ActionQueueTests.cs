@@ -86,14 +86,14 @@ public sealed class ActionQueueTests : IDisposable
     {
         var pidFile = _dir.File("pid");
         await using var action = Create($"""
-            timeout: 1
+            timeout: 2
             ban: [sh, -c, 'sleep 30 & echo $! > "$0"; wait', {Quote(pidFile)}]
             """, retry: Once);
 
         action.Enqueue(ActionVerb.Ban, Ban());
         await Until.TrueAsync(() => action.Health.Failed == 1, "the ban to fail");
 
-        Assert.Contains("'sh' timed out after 1s and was killed", action.Health.LastError, StringComparison.Ordinal);
+        Assert.Contains("'sh' timed out after 2s and was killed", action.Health.LastError, StringComparison.Ordinal);
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         await Until.TrueAsync(() => !Running(pid), $"the child sleep (pid {pid}) to be gone");
         Assert.Equal(0, action.Health.Pending);
