@@ -1,0 +1,133 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ScanJail.Core.Control;
+
+namespace ScanJail.Daemon.Control;
+
+/// <summary>
+/// One client of the control socket: reads request lines, answers each with one response line.
+/// Bounded in every direction: a line longer than <see cref="ControlProtocol.MaxRequestBytes"/> is
+/// refused without reading further, and a client that stays silent (or stops mid-line, or does not
+/// read its answers) for <see cref="ControlServerOptions.IdleTimeout"/> is dropped.
+/// </summary>
+internal sealed class ControlConnection(Socket socket, ControlDispatcher dispatcher, ControlServerOptions options, ILogger logger)
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    public async Task ServeAsync(CancellationToken stopping)
+    {
+        using (socket)
+        {
+            try
+            {
+                await ServeLinesAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                // idle timeout or engine stopping: just close
+            }
+            catch (SocketException e)
+            {
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    logger.LogDebug("Control client went away: {Error}", e.SocketErrorCode);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // closed under us while stopping
+            }
+#pragma warning disable CA1031 // Whatever one client causes, the server keeps serving the others.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                logger.LogWarning(e, "Control connection failed");
+            }
+        }
+    }
+
+    /// <summary>Answers once with an error and closes, for a connection over the limit.</summary>
+    public async Task RefuseAsync(string reason, CancellationToken stopping)
+    {
+        using (socket)
+        {
+            try
+            {
+                await SendAsync(new ControlResponse(false, Error: reason, Code: "failed"), stopping);
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // the client left first
+            }
+        }
+    }
+
+    private async Task ServeLinesAsync(CancellationToken stopping)
+    {
+        var peer = PeerCredentials.Read(socket);
+        // Room for the longest allowed line plus its newline: if it fills without one, the line is too long.
+        var buffer = new byte[ControlProtocol.MaxRequestBytes + 1];
+        var filled = 0;
+        var scanned = 0;
+        while (true)
+        {
+            var newline = Array.IndexOf(buffer, (byte)'\n', scanned, filled - scanned);
+            if (newline >= 0)
+            {
+                var line = buffer.AsMemory(0, newline);
+                if (!IsBlank(line.Span))
+                {
+                    var response = await dispatcher.HandleAsync(line, peer, stopping);
+                    await SendAsync(response, stopping);
+                }
+                var rest = filled - newline - 1;
+                Buffer.BlockCopy(buffer, newline + 1, buffer, 0, rest);
+                filled = rest;
+                scanned = 0;
+                continue;
+            }
+            scanned = filled;
+            if (filled == buffer.Length)
+            {
+                await SendAsync(new ControlResponse(false, Error: $"request longer than {ControlProtocol.MaxRequestBytes} bytes", Code: "usage"), stopping);
+                socket.Shutdown(SocketShutdown.Both);
+                return;
+            }
+            using var timeout = Timeout(stopping);
+            var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, timeout.Token);
+            if (read == 0)
+            {
+                return; // closed; a partial last line is dropped
+            }
+            filled += read;
+        }
+    }
+
+    private async Task SendAsync(ControlResponse response, CancellationToken stopping)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(response, ControlProtocol.Json);
+        using var timeout = Timeout(stopping);
+        await SendAllAsync(bytes, timeout.Token);
+        await SendAllAsync(NewLine, timeout.Token);
+    }
+
+    private async Task SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var sent = await socket.SendAsync(bytes, SocketFlags.None, cancellationToken);
+            bytes = bytes[sent..];
+        }
+    }
+
+    private CancellationTokenSource Timeout(CancellationToken stopping)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        source.CancelAfter(options.IdleTimeout);
+        return source;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;
+}
