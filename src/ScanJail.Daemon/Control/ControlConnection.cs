@@ -13,6 +13,8 @@ namespace ScanJail.Daemon.Control;
 /// </summary>
 internal sealed class ControlConnection(Socket socket, ControlDispatcher dispatcher, ControlServerOptions options, ILogger logger)
 {
+    private const int LingerLimit = 1024 * 1024;
+    private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(2);
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     public async Task ServeAsync(CancellationToken stopping)
@@ -55,7 +57,8 @@ internal sealed class ControlConnection(Socket socket, ControlDispatcher dispatc
             try
             {
                 await SendAsync(new ControlResponse(false, Error: reason, Code: "failed"), stopping);
-                socket.Shutdown(SocketShutdown.Both);
+                // Refusals are cheap on purpose: a short linger, a small scratch buffer.
+                await LingerAsync(new byte[4096], RefusalLinger, stopping);
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -92,7 +95,7 @@ internal sealed class ControlConnection(Socket socket, ControlDispatcher dispatc
             if (filled == buffer.Length)
             {
                 await SendAsync(new ControlResponse(false, Error: $"request longer than {ControlProtocol.MaxRequestBytes} bytes", Code: "usage"), stopping);
-                socket.Shutdown(SocketShutdown.Both);
+                await LingerAsync(buffer, options.IdleTimeout, stopping);
                 return;
             }
             using var timeout = Timeout(stopping);
@@ -102,6 +105,24 @@ internal sealed class ControlConnection(Socket socket, ControlDispatcher dispatc
                 return; // closed; a partial last line is dropped
             }
             filled += read;
+        }
+    }
+
+    // Closing with unread input makes the kernel reset the connection, and the client would lose the
+    // answer: say we are done, then swallow what the client is still sending (bounded), then close.
+    private async Task LingerAsync(byte[] scratch, TimeSpan patience, CancellationToken stopping)
+    {
+        socket.Shutdown(SocketShutdown.Send);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(patience);
+        for (var swallowed = 0; swallowed < LingerLimit;)
+        {
+            var read = await socket.ReceiveAsync(scratch, SocketFlags.None, timeout.Token);
+            if (read == 0)
+            {
+                return;
+            }
+            swallowed += read;
         }
     }
 
