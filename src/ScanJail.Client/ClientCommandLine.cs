@@ -65,7 +65,7 @@ public sealed class ClientCommandLine
 
     private Command StatusCommand()
     {
-        var jail = new Argument<string?>("JAIL") { Description = "A jail's figures instead of the jail list", Arity = ArgumentArity.ZeroOrOne };
+        var jail = JailArgument(ArgumentArity.ZeroOrOne, "A jail's figures instead of the jail list");
         var command = new Command("status", "The jails, or one jail's failures and bans") { jail };
         command.SetAction((parse, token) =>
         {
@@ -79,7 +79,7 @@ public sealed class ClientCommandLine
 
     private Command BanCommand()
     {
-        var jail = new Argument<string>("JAIL") { Description = "The jail that bans" };
+        var jail = JailArgument(ArgumentArity.ExactlyOne, "The jail that bans");
         var address = AddressArgument(ArgumentArity.ExactlyOne, "The address to ban");
         var time = new Option<string?>("--time")
         {
@@ -136,7 +136,7 @@ public sealed class ClientCommandLine
 
     private Command ReloadCommand()
     {
-        var jail = new Argument<string?>("JAIL") { Description = "Only this jail", Arity = ArgumentArity.ZeroOrOne };
+        var jail = JailArgument(ArgumentArity.ZeroOrOne, "Only this jail");
         var command = new Command("reload", "Re-reads the configuration; a broken one is refused and the running one stays (root only)") { jail };
         command.SetAction((parse, token) => ExecuteAsync(parse, new ControlRequest("reload", Jail: parse.GetValue(jail)), OutcomeText, token));
         return command;
@@ -151,6 +151,21 @@ public sealed class ClientCommandLine
             result => StatusFormatter.Stats(Read<EngineStats>(result), _zone),
             token));
         return command;
+    }
+
+    // System.CommandLine would take a mistyped option ("status --jsn") as the jail's name.
+    private static Argument<string?> JailArgument(ArgumentArity arity, string description)
+    {
+        var jail = new Argument<string?>("JAIL") { Description = description, Arity = arity };
+        jail.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string?>();
+            if (text is not null && text.StartsWith('-'))
+            {
+                result.AddError($"Unknown option: {text}");
+            }
+        });
+        return jail;
     }
 
     // Checked here too so a typo is a usage error even when the engine is down.
