@@ -52,7 +52,7 @@ internal static class RunCommand
             Console.Error.WriteLine($"scanjail: {e.Message}");
             return ExitCodes.CannotCreate;
         }
-        using var _ = store;
+        using var storeLifetime = store;
         var engine = new Engine(loaded.Config, store, TimeProvider.System, loggers, () => ConfigReader.Load(configDir));
         await using var server = new ControlServer(socketPath, engine, loggers.CreateLogger<ControlServer>());
         try
