@@ -16,9 +16,12 @@ public static class DurationGrammar
 
     private static readonly long MaxSeconds = (long)Max.TotalSeconds;
 
+    // ASCII only: Parse.Digit is char.IsDigit, which also takes Arabic-Indic and other digits.
+    private static readonly Parser<char> Digit = Parse.Char(char.IsAsciiDigit, "a digit 0-9");
+
     // Fifteen digits cannot overflow a long, whatever the unit; larger totals are refused by the range check.
     private static readonly Parser<long> Count =
-        (from digits in Parse.Digit.AtLeastOnce().Text()
+        (from digits in Digit.AtLeastOnce().Text()
          where digits.Length <= 15
          select long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture))
         .Named("a whole number");
