@@ -78,7 +78,9 @@ internal static class JailBuilder
         foreach (var reference in setting?.Value ?? [])
         {
             var (file, at) = Where(setting!.File, reference.Node, last);
-            if (resolver.Action(reference.Name, file, at, jail, reference.Field) is not { } definition)
+            // A built-in default names no line of its own: the error points at the jail and says where the name came from.
+            var field = reference.Node is null ? $"jails.{jail}.actions (default)" : reference.Field;
+            if (resolver.Action(reference.Name, file, at, jail, field) is not { } definition)
             {
                 continue;
             }
