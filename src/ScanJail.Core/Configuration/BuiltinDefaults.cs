@@ -5,7 +5,7 @@ namespace ScanJail.Core.Configuration;
 
 /// <summary>
 /// What a jail gets when neither the jail nor <c>defaults:</c> sets a key. <c>enabled</c> is not here:
-/// it depends on where the jail is written (see <see cref="JailBuilder"/>).
+/// it depends on where the jail is written (see <see cref="JailResolver"/>).
 /// </summary>
 internal static class BuiltinDefaults
 {

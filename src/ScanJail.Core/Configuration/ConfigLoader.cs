@@ -25,7 +25,7 @@ public static class ConfigLoader
         }
         var shipped = shippedDirs.Select(FullPath).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var layers = new ConfigLayers();
-        foreach (var file in JailFiles(dir, shipped))
+        foreach (var file in JailFiles(dir, shipped, errors))
         {
             ConfigFileReader.Read(file, isMainFile: false, dir, errors, layers);
         }
@@ -42,7 +42,7 @@ public static class ConfigLoader
 
         var resolver = new DefinitionResolver(dir, shipped, errors);
         var jails = layers.JailNames
-            .Select(name => JailBuilder.Build(name, layers.LayersOf(name), layers.Defaults, resolver, errors))
+            .Select(name => JailResolver.Build(name, layers.LayersOf(name), layers.Defaults, resolver, errors))
             .ToList();
         return errors.Any
             ? new ConfigLoadResult(null, errors.Sorted())
@@ -50,20 +50,22 @@ public static class ConfigLoader
     }
 
     /// <summary>The jail definition files in load order (shipped sets, then DIR/jails), each once.</summary>
-    private static IEnumerable<string> JailFiles(string dir, IReadOnlyList<string> shipped)
+    private static List<string> JailFiles(string dir, IReadOnlyList<string> shipped, ConfigErrors errors)
     {
         var folders = shipped.Reverse().Append(dir).Select(d => Path.Combine(d, "jails"));
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var files = new List<string>();
         foreach (var folder in folders.Where(Directory.Exists))
         {
-            foreach (var file in Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
+            try
             {
-                if (seen.Add(file))
-                {
-                    yield return file;
-                }
+                files.AddRange(Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add(new ConfigError(folder, 0, 0, null, "directory", $"cannot list the jail files: {e.Message}"));
             }
         }
+        return [.. files.Distinct(StringComparer.Ordinal)];
     }
 
     private static string? FullPath(string? path)

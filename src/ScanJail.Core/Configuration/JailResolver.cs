@@ -8,7 +8,7 @@ namespace ScanJail.Core.Configuration;
 /// its <see cref="JailConfig"/>. Only an enabled jail must be complete and has its filter and actions
 /// loaded and checked, so a shipped jail that is off never blocks a start.
 /// </summary>
-internal static class JailBuilder
+internal static class JailResolver
 {
     public static JailConfig Build(string name, IReadOnlyList<JailLayer> layers, JailLayer? defaults, DefinitionResolver resolver, ConfigErrors errors)
     {
