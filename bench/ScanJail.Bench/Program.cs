@@ -24,6 +24,11 @@ Print("filters + counting (in memory)", inMemory);
 
 var engine = Measure(runs, () => EngineStage.Run(log, lines, FindRepoRoot()));
 Print("engine replay (file source, routers, loop)", engine);
+
+var bans = IntOption(args, "--bans", 200);
+var (p50, p99, max) = LatencyStage.Run(FindRepoRoot(), bans);
+Console.WriteLine();
+Console.WriteLine($"ban latency, line appended -> ban command started ({bans} bans, idle): p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms");
 return 0;
 
 static List<(double Rate, string Result)> Measure(int runs, Func<(TimeSpan Elapsed, long Lines, string Result)> stage)
