@@ -42,7 +42,7 @@ public static class FilterFactory
         }
         var ignore = definition.IgnoreRegex
             .Select(p => Compile(p, "ignoreregex", values, timeout, file, jail, errors))
-            .OfType<Regex>().ToArray();
+            .OfType<CompiledPattern>().ToArray();
         var precheck = new LinePrecheck(definition.Precheck);
         var clock = new LineClock(datePattern, zone);
 
@@ -67,16 +67,16 @@ public static class FilterFactory
     }
 
     private static RegexFilter? CreateRegexFilter(FilterDefinition definition, Dictionary<string, string> values, TimeSpan timeout,
-        LinePrecheck precheck, Regex[] ignore, LineClock clock, string? jail, ConfigErrors errors)
+        LinePrecheck precheck, CompiledPattern[] ignore, LineClock clock, string? jail, ConfigErrors errors)
     {
         var file = definition.File;
         CompiledPattern? prefix = null;
         if (definition.Prefix is { } prefixText)
         {
             var at = definition.PrefixPattern ?? new FilterPattern(prefixText, 1, 1);
-            if (Compile(at with { Pattern = prefixText }, "prefix", values, timeout, file, jail, errors) is { } regex)
+            prefix = Compile(at with { Pattern = prefixText }, "prefix", values, timeout, file, jail, errors);
+            if (prefix is not null)
             {
-                prefix = new CompiledPattern(regex);
                 if (prefix.HostGroup >= 0)
                 {
                     errors.Add(new ConfigError(file, at.Line, at.Column, jail, "prefix", "the prefix must not capture the host; put <HOST> in each failregex"));
@@ -90,11 +90,10 @@ public static class FilterFactory
         var fail = new List<CompiledPattern>();
         foreach (var pattern in definition.FailRegex)
         {
-            if (Compile(pattern, "failregex", values, timeout, file, jail, errors) is not { } regex)
+            if (Compile(pattern, "failregex", values, timeout, file, jail, errors) is not { } compiled)
             {
                 continue;
             }
-            var compiled = new CompiledPattern(regex);
             if (compiled.HostGroup < 0)
             {
                 errors.Add(new ConfigError(file, pattern.Line, pattern.Column, jail, "failregex",
@@ -106,7 +105,7 @@ public static class FilterFactory
         return new RegexFilter(definition.Name, precheck, prefix, fail, ignore, clock);
     }
 
-    private static Regex? Compile(FilterPattern pattern, string field, IReadOnlyDictionary<string, string> values, TimeSpan timeout,
+    private static CompiledPattern? Compile(FilterPattern pattern, string field, IReadOnlyDictionary<string, string> values, TimeSpan timeout,
         string file, string? jail, ConfigErrors errors)
     {
         if (!ParameterExpander.TryExpand(pattern.Pattern, values, out var expanded, out var problem))
@@ -114,12 +113,12 @@ public static class FilterFactory
             errors.Add(new ConfigError(file, pattern.Line, pattern.Column, jail, field, problem!));
             return null;
         }
-        var regex = PatternCompiler.TryCompile(HostPatterns.Expand(expanded), timeout, out problem);
-        if (regex is null)
+        var compiled = PatternCompiler.TryCompile(HostPatterns.Expand(expanded), timeout, out problem);
+        if (compiled is null)
         {
             errors.Add(new ConfigError(file, pattern.Line, pattern.Column, jail, field, $"'{pattern.Pattern}' is {problem}"));
         }
-        return regex;
+        return compiled;
     }
 }
 

@@ -10,7 +10,7 @@ internal sealed class GrammarFilter(
     string name,
     LinePrecheck precheck,
     LineGrammar grammar,
-    IReadOnlyList<Regex> ignoreRegex,
+    IReadOnlyList<CompiledPattern> ignoreRegex,
     LineClock clock) : IFilter
 {
     public string Name => name;
@@ -31,7 +31,7 @@ internal sealed class GrammarFilter(
         {
             foreach (var ignore in ignoreRegex)
             {
-                if (ignore.IsMatch(line))
+                if (ignore.Screen.IsMatch(line))
                 {
                     return FilterResult.Ignored;
                 }

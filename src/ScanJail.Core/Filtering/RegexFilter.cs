@@ -13,7 +13,7 @@ internal sealed class RegexFilter(
     LinePrecheck precheck,
     CompiledPattern? prefix,
     IReadOnlyList<CompiledPattern> failRegex,
-    IReadOnlyList<Regex> ignoreRegex,
+    IReadOnlyList<CompiledPattern> ignoreRegex,
     LineClock clock) : IFilter
 {
     public string Name => name;
@@ -30,34 +30,32 @@ internal sealed class RegexFilter(
             var start = 0;
             if (prefix is not null)
             {
-                var found = false;
-                foreach (var m in prefix.Regex.EnumerateMatches(line))
-                {
-                    start = m.Index + m.Length;
-                    found = true;
-                    break;
-                }
-                if (!found)
+                if (!prefix.Screen.IsMatch(line))
                 {
                     return FilterResult.Missed;
+                }
+                foreach (var m in prefix.Extract.EnumerateMatches(line))
+                {
+                    start = m.Index + m.Length;
+                    break;
                 }
             }
             var rest = line.AsSpan(start);
             foreach (var pattern in failRegex)
             {
-                if (!pattern.Regex.IsMatch(rest))
+                if (!pattern.Screen.IsMatch(rest))
                 {
                     continue;
                 }
                 // Only now pay for a Match object: the substring overload anchors ^ at the prefix's end.
-                var match = pattern.Regex.Match(line, start, line.Length - start);
+                var match = pattern.Extract.Match(line, start, line.Length - start);
                 if (!match.Success)
                 {
                     continue;
                 }
                 foreach (var ignore in ignoreRegex)
                 {
-                    if (ignore.IsMatch(line))
+                    if (ignore.Screen.IsMatch(line))
                     {
                         return FilterResult.Ignored;
                     }
@@ -82,7 +80,7 @@ internal sealed class RegexFilter(
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         if (prefix is { Fields.Length: > 0 })
         {
-            var head = prefix.Regex.Match(line);
+            var head = prefix.Extract.Match(line);
             Copy(head, prefix.Fields, fields);
         }
         Copy(match, pattern.Fields, fields);
