@@ -25,14 +25,33 @@ internal static class PatternCompiler
             problem = $"not a valid regular expression: {e.Message}";
             return null;
         }
+        Regex screen;
         try
         {
-            return new CompiledPattern(new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout), extract);
+            screen = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
         }
         catch (NotSupportedException)
         {
             // Backreferences and the like need backtracking; the timeout is then the only guard.
-            return new CompiledPattern(extract, extract);
+            screen = extract;
+        }
+        WarmUp(screen);
+        WarmUp(extract);
+        return new CompiledPattern(screen, extract);
+    }
+
+    // The first match JIT-compiles the regex inside the timed scan; on a loaded machine that alone
+    // can exceed the timeout and lose a real line. Pay it here instead.
+    private static void WarmUp(Regex regex)
+    {
+        try
+        {
+            regex.IsMatch("warm-up 192.0.2.1 port 22");
+            _ = regex.Match("warm-up 192.0.2.1 port 22");
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Only a warm-up: a slow first run here is harmless.
         }
     }
 }
