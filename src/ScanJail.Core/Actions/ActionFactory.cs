@@ -4,7 +4,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace ScanJail.Core.Actions;
 
-// OWNER: actions helper.
 public static class ActionFactory
 {
     /// <summary>
@@ -13,9 +12,39 @@ public static class ActionFactory
     /// </summary>
     public static IReadOnlyDictionary<string, string> MergeParameters(
         ActionDefinition definition, IReadOnlyDictionary<string, string> given, ConfigErrors errors, string file, YamlNode? at, string? jail)
-        => throw new NotImplementedException();
+    {
+        var merged = new Dictionary<string, string>(definition.Parameters, StringComparer.Ordinal);
+        foreach (var (name, value) in given)
+        {
+            if (!definition.Parameters.ContainsKey(name))
+            {
+                var known = definition.Parameters.Count == 0
+                    ? "it takes no parameters"
+                    : $"its parameters are: {string.Join(", ", definition.Parameters.Keys.Order(StringComparer.Ordinal))}";
+                errors.Add(file, at, jail, $"actions.{definition.Name}.{name}",
+                    $"action '{definition.Name}' ({definition.File}) has no parameter '{name}'; {known}");
+                continue;
+            }
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                errors.Add(file, at, jail, $"actions.{definition.Name}.{name}", "a parameter cannot contain a NUL character");
+                continue;
+            }
+            merged[name] = value;
+        }
+        return merged;
+    }
 
     /// <summary>The live action of one jail, with its own queue.</summary>
     public static IJailAction Create(ActionConfig action, string jail, TimeProvider time, ILogger logger)
-        => throw new NotImplementedException();
+        => Create(action, jail, time, logger, ActionRetryOptions.Default);
+
+    /// <summary>The live action of one jail, with its own queue and the given retry policy.</summary>
+    public static IJailAction Create(ActionConfig action, string jail, TimeProvider time, ILogger logger, ActionRetryOptions retry)
+    {
+        IVerbRunner runner = action.Definition.Kind == ActionLoader.LogKind
+            ? new LogVerbRunner(jail, logger)
+            : new CommandVerbRunner(action.Definition, action.Parameters, jail, time);
+        return new QueuedAction(action.Name, jail, runner, retry, time, logger);
+    }
 }

@@ -1,0 +1,241 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.Json;
+using ScanJail.Core.Control;
+using ScanJail.Core.Net;
+
+namespace ScanJail.Client;
+
+/// <summary>
+/// <c>scanjail-client [--socket PATH] [--json] COMMAND</c>. Parse errors exit 64 with the usage on
+/// stderr; everything else is one request to the engine (<see cref="ControlClient"/>).
+/// </summary>
+public sealed class ClientCommandLine
+{
+    public const string DefaultSocket = "/run/scanjail/scanjail.sock";
+    public const string SocketVariable = "SCANJAIL_SOCKET";
+
+    private readonly TextWriter _output;
+    private readonly TextWriter _error;
+    private readonly TimeZoneInfo _zone;
+    private readonly Option<string> _socket;
+    private readonly Option<bool> _json;
+    private readonly RootCommand _root;
+
+    /// <param name="environmentSocket">The value of <c>SCANJAIL_SOCKET</c>, used when <c>--socket</c> is not given.</param>
+    public ClientCommandLine(TextWriter output, TextWriter error, TimeZoneInfo zone, string? environmentSocket)
+    {
+        _output = output;
+        _error = error;
+        _zone = zone;
+        _socket = new Option<string>("--socket")
+        {
+            Description = $"The engine's control socket (default ${SocketVariable}, else {DefaultSocket})",
+            HelpName = "PATH",
+            Recursive = true,
+            DefaultValueFactory = _ => string.IsNullOrEmpty(environmentSocket) ? DefaultSocket : environmentSocket,
+        };
+        _json = new Option<bool>("--json") { Description = "Print the result as one line of JSON", Recursive = true };
+        _root = new RootCommand("Talks to the running scanjail engine over its control socket.") { _socket, _json };
+        _root.Subcommands.Add(StatusCommand());
+        _root.Subcommands.Add(BanCommand());
+        _root.Subcommands.Add(UnbanCommand());
+        _root.Subcommands.Add(BannedCommand());
+        _root.Subcommands.Add(ReloadCommand());
+        _root.Subcommands.Add(StatsCommand());
+    }
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var parse = _root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = _output, Error = _error };
+        if (parse.Errors.Count == 0)
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken);
+        }
+        foreach (var error in parse.Errors)
+        {
+            await _error.WriteLineAsync(error.Message);
+        }
+        await _error.WriteLineAsync();
+        string[] help = parse.CommandResult.Command == _root ? ["--help"] : [parse.CommandResult.Command.Name, "--help"];
+        await _root.Parse(help).InvokeAsync(new InvocationConfiguration { Output = _error, Error = _error }, cancellationToken);
+        return ExitCodes.Usage;
+    }
+
+    private Command StatusCommand()
+    {
+        var jail = JailArgument(ArgumentArity.ZeroOrOne, "A jail's figures instead of the jail list");
+        var command = new Command("status", "The jails, or one jail's failures and bans") { jail };
+        command.SetAction((parse, token) =>
+        {
+            var name = parse.GetValue(jail);
+            return name is null
+                ? ExecuteAsync(parse, new ControlRequest("status"), result => StatusFormatter.Status(Read<EngineStatus>(result)), token)
+                : ExecuteAsync(parse, new ControlRequest("status", Jail: name), result => StatusFormatter.JailStatus(Read<JailStatus>(result)), token);
+        });
+        return command;
+    }
+
+    private Command BanCommand()
+    {
+        var jail = JailArgument(ArgumentArity.ExactlyOne, "The jail that bans");
+        var address = AddressArgument(ArgumentArity.ExactlyOne, "The address to ban");
+        var time = new Option<string?>("--time")
+        {
+            Description = "How long: 30s, 10m, 1h30m, 2d, 1w or permanent (default: the jail's bantime)",
+            HelpName = "DURATION",
+        };
+        var command = new Command("ban", "Bans an address in a jail (root only)") { jail, address, time };
+        command.SetAction((parse, token) => ExecuteAsync(
+            parse,
+            new ControlRequest("ban", Jail: parse.GetValue(jail), Address: parse.GetValue(address), Time: parse.GetValue(time)),
+            OutcomeText,
+            token));
+        return command;
+    }
+
+    private Command UnbanCommand()
+    {
+        var address = AddressArgument(ArgumentArity.ZeroOrOne, "The address to unban");
+        var jail = new Option<string?>("--jail") { Description = "Only in this jail (default: every jail)", HelpName = "JAIL" };
+        var all = new Option<bool>("--all") { Description = "Unban every address in every jail" };
+        var command = new Command("unban", "Unbans an address, or everything with --all (root only)") { address, jail, all };
+        command.Validators.Add(result =>
+        {
+            var hasAddress = result.GetValue(address) is not null;
+            var isAll = result.GetValue(all);
+            if (hasAddress == isAll)
+            {
+                result.AddError("unban takes either an address or --all.");
+            }
+            else if (isAll && result.GetValue(jail) is not null)
+            {
+                result.AddError("unban --all takes no --jail.");
+            }
+        });
+        command.SetAction((parse, token) => ExecuteAsync(
+            parse,
+            new ControlRequest("unban", Jail: parse.GetValue(jail), Address: parse.GetValue(address), All: parse.GetValue(all)),
+            OutcomeText,
+            token));
+        return command;
+    }
+
+    private Command BannedCommand()
+    {
+        var address = AddressArgument(ArgumentArity.ZeroOrOne, "Only the bans of this address");
+        var command = new Command("banned", "The active bans") { address };
+        command.SetAction((parse, token) => ExecuteAsync(
+            parse,
+            new ControlRequest("banned", Address: parse.GetValue(address)),
+            result => StatusFormatter.Banned(Read<List<BanInfo>>(result), _zone),
+            token));
+        return command;
+    }
+
+    private Command ReloadCommand()
+    {
+        var jail = JailArgument(ArgumentArity.ZeroOrOne, "Only this jail");
+        var command = new Command("reload", "Re-reads the configuration; a broken one is refused and the running one stays (root only)") { jail };
+        command.SetAction((parse, token) => ExecuteAsync(parse, new ControlRequest("reload", Jail: parse.GetValue(jail)), OutcomeText, token));
+        return command;
+    }
+
+    private Command StatsCommand()
+    {
+        var command = new Command("stats", "The engine's counters and every action's health");
+        command.SetAction((parse, token) => ExecuteAsync(
+            parse,
+            new ControlRequest("stats"),
+            result => StatusFormatter.Stats(Read<EngineStats>(result), _zone),
+            token));
+        return command;
+    }
+
+    // System.CommandLine would take a mistyped option ("status --jsn") as the jail's name.
+    private static Argument<string?> JailArgument(ArgumentArity arity, string description)
+    {
+        var jail = new Argument<string?>("JAIL") { Description = description, Arity = arity };
+        jail.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string?>();
+            if (text is not null && text.StartsWith('-'))
+            {
+                result.AddError($"Unknown option: {text}");
+            }
+        });
+        return jail;
+    }
+
+    // Checked here too so a typo is a usage error even when the engine is down.
+    private static Argument<string?> AddressArgument(ArgumentArity arity, string description)
+    {
+        var address = new Argument<string?>("ADDR") { Description = description, Arity = arity };
+        address.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string?>();
+            if (text is not null && !AddressParser.TryParse(text, out _))
+            {
+                result.AddError($"Not an IP address: {text}");
+            }
+        });
+        return address;
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, Func<JsonElement, string> present, CancellationToken token)
+    {
+        var json = parse.GetValue(_json);
+        var socket = parse.GetValue(_socket) ?? DefaultSocket;
+        ControlResponse response;
+        try
+        {
+            response = await ControlClient.SendAsync(socket, request, token);
+        }
+        catch (EngineUnavailableException e)
+        {
+            await ReportAsync(json, new ControlResponse(false, Error: e.Message, Code: "unavailable"));
+            return ExitCodes.Unavailable;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            await ReportAsync(json, new ControlResponse(false, Error: e.Message, Code: "forbidden"));
+            return ExitCodes.Failed;
+        }
+        if (!response.Ok)
+        {
+            await ReportAsync(json, response);
+            return response.Code == "usage" ? ExitCodes.Usage : ExitCodes.Failed;
+        }
+        var result = response.Result ?? default;
+        try
+        {
+            await _output.WriteAsync(json ? result.GetRawText() + "\n" : present(result));
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            await ReportAsync(json: false, new ControlResponse(false, Error: $"unexpected answer from the engine: {e.Message}", Code: "failed"));
+            return ExitCodes.Failed;
+        }
+        return ExitCodes.Done;
+    }
+
+    private async Task ReportAsync(bool json, ControlResponse response)
+    {
+        if (json)
+        {
+            await _output.WriteAsync(JsonSerializer.Serialize(response, ControlProtocol.Json) + "\n");
+            return;
+        }
+        await _error.WriteAsync("ERROR: " + StatusFormatter.Outcome(response.Error ?? "failed", response.Errors));
+    }
+
+    private static string OutcomeText(JsonElement result)
+    {
+        var outcome = Read<ControlOutcome>(result);
+        return StatusFormatter.Outcome(outcome.Message, outcome.Errors);
+    }
+
+    private static T Read<T>(JsonElement result) =>
+        result.Deserialize<T>(ControlProtocol.Json) ?? throw new JsonException($"no {typeof(T).Name} in the answer");
+}

@@ -1,0 +1,244 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using ScanJail.Core.Bans;
+
+namespace ScanJail.Core.Actions;
+
+/// <summary>
+/// One jail's live action: an unbounded single-reader queue and one loop that runs its items in
+/// order. <c>start</c> runs once before the first item that needs it; a failed verb is retried with
+/// backoff while later items wait (order matters: an unban must not overtake its ban).
+/// </summary>
+internal sealed class QueuedAction : IJailAction
+{
+    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly IVerbRunner _runner;
+    private readonly string _jail;
+    private readonly ActionRetryOptions _retry;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+    private long _succeeded;
+    private long _failed;
+    private long _retrying;
+    private long _dropped;
+    private int _pending;
+    private int _disposed;
+    private ErrorNote? _lastError;
+    // Touched by the loop only.
+    private bool _started;
+
+    public QueuedAction(string name, string jail, IVerbRunner runner, ActionRetryOptions retry, TimeProvider time, ILogger logger)
+    {
+        Name = name;
+        _jail = jail;
+        _runner = runner;
+        _retry = retry;
+        _time = time;
+        _logger = logger;
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Items refused because the action was already disposed.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public ActionHealth Health
+    {
+        get
+        {
+            var last = Volatile.Read(ref _lastError);
+            return new ActionHealth(Name, Interlocked.Read(ref _succeeded), Interlocked.Read(ref _failed), Interlocked.Read(ref _retrying),
+                Math.Max(Volatile.Read(ref _pending), 0), last?.Text, last?.At);
+        }
+    }
+
+    public void Enqueue(ActionVerb verb, Ban? ban)
+    {
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(new Item(verb, ban, null)))
+        {
+            Interlocked.Decrement(ref _pending);
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Item(ActionVerb.Check, null, drained)))
+        {
+            await _loop.WaitAsync(cancellationToken);
+            return;
+        }
+        await drained.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops accepting items, lets the command that is running finish (its timeout bounds it), cancels any
+    /// backoff wait, drops what has not started (call <see cref="DrainAsync"/> first for an orderly stop),
+    /// then runs <c>stop</c> once if the action was started.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            await _loop;
+            return;
+        }
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        await _loop;
+        _stopping.Dispose();
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var token = _stopping.Token;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(token))
+            {
+                while (!token.IsCancellationRequested && _queue.Reader.TryRead(out var item))
+                {
+                    if (item.Drained is { } drained)
+                    {
+                        drained.TrySetResult();
+                        continue;
+                    }
+                    try
+                    {
+                        await ProcessAsync(item, token);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // A bug in one item must not end the loop: every later item would wait forever.
+                        Interlocked.Increment(ref _failed);
+                        Volatile.Write(ref _lastError, new ErrorNote($"{ActionLoader.VerbKey(item.Verb)}: {e.Message}", _time.GetUtcNow()));
+                        _logger.LogError(e, "Action {Action} of jail {Jail}: {Verb} failed unexpectedly", Name, _jail, item.Verb);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _pending);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Disposed: fall through to the clean-up below.
+        }
+        while (_queue.Reader.TryRead(out var left))
+        {
+            if (left.Drained is { } drained)
+            {
+                drained.TrySetResult();
+            }
+            else
+            {
+                Interlocked.Decrement(ref _pending);
+                Interlocked.Increment(ref _dropped);
+            }
+        }
+        if (Dropped > 0)
+        {
+            _logger.LogWarning("Action {Action} of jail {Jail} stopped with {Dropped} items not run", Name, _jail, Dropped);
+        }
+        if (_started)
+        {
+            // One attempt: shutdown must not wait through minutes of backoff.
+            _started = false;
+            await RunVerbAsync(ActionVerb.Stop, null, 1, CancellationToken.None);
+        }
+    }
+
+    private async Task ProcessAsync(Item item, CancellationToken token)
+    {
+        switch (item.Verb)
+        {
+            case ActionVerb.Start:
+                await EnsureStartedAsync(token);
+                break;
+            case ActionVerb.Stop:
+                if (_started)
+                {
+                    _started = false;
+                    await RunVerbAsync(ActionVerb.Stop, null, _retry.MaxAttempts, token);
+                }
+                break;
+            case ActionVerb.Ban or ActionVerb.Unban when item.Ban is null:
+                // Without a ban there is no address: running the command would act on an empty <ip>.
+                Interlocked.Increment(ref _failed);
+                Volatile.Write(ref _lastError, new ErrorNote($"{ActionLoader.VerbKey(item.Verb)}: no ban given, nothing run", _time.GetUtcNow()));
+                break;
+            default:
+                await EnsureStartedAsync(token);
+                await RunVerbAsync(item.Verb, item.Ban, _retry.MaxAttempts, token);
+                break;
+        }
+    }
+
+    private async Task EnsureStartedAsync(CancellationToken token)
+    {
+        if (_started)
+        {
+            return;
+        }
+        // Marked started even if start gives up: its failure is in the health, the item is still
+        // tried, and stop will clean up whatever start managed to do.
+        _started = true;
+        await RunVerbAsync(ActionVerb.Start, null, _retry.MaxAttempts, token);
+    }
+
+    private async Task RunVerbAsync(ActionVerb verb, Ban? ban, int maxAttempts, CancellationToken token)
+    {
+        if (_runner.Steps(verb) == 0)
+        {
+            return;
+        }
+        var from = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await _runner.RunAsync(verb, ban, from, token);
+            if (result.Error is null)
+            {
+                Interlocked.Increment(ref _succeeded);
+                return;
+            }
+            from = result.FailedStep;
+            var what = ban is null ? ActionLoader.VerbKey(verb) : $"{ActionLoader.VerbKey(verb)} {ban.Address}";
+            Volatile.Write(ref _lastError, new ErrorNote($"{what}: {result.Error}", _time.GetUtcNow()));
+            if (attempt >= maxAttempts || token.IsCancellationRequested)
+            {
+                GiveUp(what, attempt, result.Error);
+                return;
+            }
+            Interlocked.Increment(ref _retrying);
+            var delay = _retry.DelayAfter(attempt);
+            _logger.LogWarning("Action {Action} of jail {Jail}: {What} failed (attempt {Attempt} of {Max}), retrying in {Delay}: {Error}",
+                Name, _jail, what, attempt, maxAttempts, delay, result.Error);
+            try
+            {
+                await Task.Delay(delay, _time, token);
+            }
+            catch (OperationCanceledException)
+            {
+                GiveUp(what, attempt, result.Error);
+                return;
+            }
+        }
+    }
+
+    private void GiveUp(string what, int attempts, string error)
+    {
+        Interlocked.Increment(ref _failed);
+        _logger.LogError("Action {Action} of jail {Jail}: {What} failed after {Attempts} attempts, giving up: {Error}",
+            Name, _jail, what, attempts, error);
+    }
+
+    private sealed record Item(ActionVerb Verb, Ban? Ban, TaskCompletionSource? Drained);
+
+    private sealed record ErrorNote(string Text, DateTimeOffset At);
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using ScanJail.Core.Actions;
+using ScanJail.Core.Jails;
+using ScanJail.Core.Persistence;
+
+namespace ScanJail.Core.Bans;
+
+/// <summary>
+/// The active bans of every jail. Decides a ban's length (with the increment for repeat
+/// offenders), records it in SQLite before any action runs, schedules its end, and hands it to the
+/// jail's actions. Not thread-safe: the engine loop owns it. A database failure is logged and
+/// counted, and the ban is still enforced from memory.
+/// </summary>
+public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger, Action onDue) : IDisposable
+{
+    /// <summary>How far back earlier bans count towards the increment.</summary>
+    public static readonly TimeSpan HistoryWindow = TimeSpan.FromDays(30);
+
+    private readonly Dictionary<(string Jail, IPAddress Address), Ban> _active = [];
+    private readonly UnbanSchedule _schedule = new(time, onDue);
+
+    public long StoreErrors { get; private set; }
+    public int Count => _active.Count;
+    public IEnumerable<Ban> Active => _active.Values;
+
+    public bool IsBanned(string jail, IPAddress address) => _active.ContainsKey((jail, address));
+
+    public IEnumerable<Ban> ActiveIn(string jail) => _active.Values.Where(b => b.Jail == jail);
+
+    /// <summary>
+    /// Bans <paramref name="address"/> in <paramref name="jail"/> unless it is already banned there.
+    /// <paramref name="duration"/> overrides the jail's bantime (manual bans); <paramref name="permanent"/> overrides both.
+    /// </summary>
+    public Ban? Ban(Jail jail, IPAddress address, int failures, IReadOnlyDictionary<string, string> fields, TimeSpan? duration = null, bool permanent = false, bool manual = false)
+    {
+        if (IsBanned(jail.Name, address))
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        var count = 1 + Guard(() => store.CountPreviousBans(jail.Name, address, now - HistoryWindow), 0);
+        var length = permanent ? null : duration ?? jail.Config.BanTime.For(count);
+        var ban = new Ban(jail.Name, address, now, now + length, failures, count, fields, manual);
+        Guard(() => store.SaveBan(ban));
+        Apply(jail, ban);
+        jail.TotalBanned++;
+        logger.LogWarning("[{Jail}] Ban {Address} ({Failures} failures, {Length})", jail.Name, address, failures, length?.ToString() ?? "permanent");
+        return ban;
+    }
+
+    /// <summary>Takes a ban read back from the database at start: active ones are applied again, expired ones lifted.</summary>
+    public void Restore(Jail jail, Ban ban)
+    {
+        if (ban.ExpiredAt(time.GetUtcNow()))
+        {
+            foreach (var action in jail.Actions)
+            {
+                action.Enqueue(ActionVerb.Unban, ban);
+            }
+            Guard(() => store.RemoveBan(ban.Jail, ban.Address));
+            logger.LogInformation("[{Jail}] Unban {Address} (expired while the engine was down)", jail.Name, ban.Address);
+            return;
+        }
+        Apply(jail, ban);
+        logger.LogInformation("[{Jail}] Restore ban of {Address}", jail.Name, ban.Address);
+    }
+
+    /// <summary>Lifts a ban; false when the address was not banned in that jail.</summary>
+    public bool Unban(Jail jail, IPAddress address, string reason)
+    {
+        if (!_active.Remove((jail.Name, address), out var ban))
+        {
+            return false;
+        }
+        Guard(() => store.RemoveBan(jail.Name, address));
+        foreach (var action in jail.Actions)
+        {
+            action.Enqueue(ActionVerb.Unban, ban);
+        }
+        logger.LogWarning("[{Jail}] Unban {Address} ({Reason})", jail.Name, address, reason);
+        return true;
+    }
+
+    /// <summary>Lifts every ban whose time has come. <paramref name="jails"/> finds the live jail by name.</summary>
+    public int ExpireDue(Func<string, Jail?> jails)
+    {
+        var lifted = 0;
+        foreach (var (jailName, address, end) in _schedule.TakeDue())
+        {
+            // A ban lifted by hand, or banned again with another end, has a stale entry here.
+            if (_active.TryGetValue((jailName, address), out var ban) && ban.End == end && jails(jailName) is { } jail)
+            {
+                Unban(jail, address, "ban time over");
+                lifted++;
+            }
+        }
+        return lifted;
+    }
+
+    /// <summary>Forgets a jail's bans in memory only (the jail was removed by a reload: its actions' stop lifts them).</summary>
+    public IReadOnlyList<Ban> Drop(string jail)
+    {
+        var dropped = ActiveIn(jail).ToList();
+        foreach (var ban in dropped)
+        {
+            _active.Remove((ban.Jail, ban.Address));
+            Guard(() => store.RemoveBan(ban.Jail, ban.Address));
+        }
+        return dropped;
+    }
+
+    public void Dispose() => _schedule.Dispose();
+
+    private void Apply(Jail jail, Ban ban)
+    {
+        _active[(jail.Name, ban.Address)] = ban;
+        _schedule.Add(ban);
+        foreach (var action in jail.Actions)
+        {
+            action.Enqueue(ActionVerb.Ban, ban);
+        }
+    }
+
+    private T Guard<T>(Func<T> work, T fallback)
+    {
+        try
+        {
+            return work();
+        }
+        catch (SqliteException e)
+        {
+            StoreErrors++;
+            logger.LogError("Database {Path}: {Message}; the ban is enforced from memory", store.Path, e.Message);
+            return fallback;
+        }
+    }
+
+    private void Guard(Action work) => Guard(() => { work(); return true; }, false);
+}

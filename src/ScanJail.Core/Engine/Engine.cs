@@ -1,0 +1,283 @@
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using ScanJail.Core.Actions;
+using ScanJail.Core.Bans;
+using ScanJail.Core.Configuration;
+using ScanJail.Core.Jails;
+using ScanJail.Core.Persistence;
+using ScanJail.Core.Sources;
+
+namespace ScanJail.Core.Engine;
+
+/// <summary>
+/// The engine: sources feed line routers, routers send failures to one loop, and the loop alone
+/// counts, bans, unbans and checkpoints (DESIGN.md's data flow). Control commands run on the same
+/// loop, so a manual ban takes the same path as a detected one.
+/// </summary>
+public sealed partial class Engine : IAsyncDisposable
+{
+    private readonly Channel<EngineMessage> _inbox = Channel.CreateBounded<EngineMessage>(
+        new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Dictionary<string, Jail> _jails = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FilePosition> _positions = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _pipelineGate = new(1, 1);
+    private readonly SqliteStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly Func<ConfigLoadResult> _loadConfig;
+    private readonly EngineOptions _options;
+    private readonly BanBook _book;
+    private EngineConfig _config;
+    private SourcePipeline? _pipeline;
+    private ITimer? _checkpointTimer;
+    private Task? _loop;
+    private bool _positionsDirty;
+    private bool _stopped;
+
+    public Engine(EngineConfig config, SqliteStore store, TimeProvider time, ILoggerFactory loggers, Func<ConfigLoadResult> loadConfig, EngineOptions? options = null)
+    {
+        _config = config;
+        _store = store;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<Engine>();
+        _loadConfig = loadConfig;
+        _options = options ?? new EngineOptions();
+        _book = new BanBook(store, time, loggers.CreateLogger<BanBook>(), () => Post(ExpireDue));
+        StartedAt = time.GetUtcNow();
+    }
+
+    public EngineCounters Counters { get; } = new();
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Builds the jails, restores failures and bans from the database, then starts reading.</summary>
+    public async Task StartAsync()
+    {
+        _loop = Task.Run(LoopAsync);
+        await OnLoop(() =>
+        {
+            foreach (var config in _config.EnabledJails)
+            {
+                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers);
+            }
+            RestoreFromStore();
+            return true;
+        });
+        await StartPipelineAsync();
+        _checkpointTimer = _time.CreateTimer(_ => Post(Checkpoint), null, _options.Checkpoint, _options.Checkpoint);
+        _logger.LogInformation("Started {Count} jail(s): {Jails}", _jails.Count, string.Join(", ", _jails.Keys));
+    }
+
+    /// <summary>Stops reading, saves positions and failures, runs every action's stop and waits for the queues.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped || _loop is null)
+        {
+            return;
+        }
+        _stopped = true;
+        _checkpointTimer?.Dispose();
+        await StopPipelineAsync();
+        var actions = await OnLoop(() =>
+        {
+            Checkpoint();
+            var all = _jails.Values.SelectMany(j => j.Actions).ToList();
+            foreach (var action in all)
+            {
+                action.Enqueue(ActionVerb.Stop, null);
+            }
+            return all;
+        });
+        _inbox.Writer.TryComplete();
+        await _loop;
+        using var timeout = new CancellationTokenSource(_options.StopTimeout);
+        foreach (var action in actions)
+        {
+            try
+            {
+                await action.DrainAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _logger.LogWarning("Action {Action} did not finish within {Timeout}", action.Name, _options.StopTimeout);
+            }
+            await action.DisposeAsync();
+        }
+        _logger.LogInformation("Stopped");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _book.Dispose();
+        _pipelineGate.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        await foreach (var message in _inbox.Reader.ReadAllAsync())
+        {
+            try
+            {
+                Handle(message);
+            }
+            catch (Exception e)
+            {
+                // One bad message must never stop the engine: count it, log it, go on.
+                Counters.EngineErrors.Increment();
+                _logger.LogError(e, "Engine loop: {Message}", e.Message);
+            }
+        }
+    }
+
+    private void Handle(EngineMessage message)
+    {
+        switch (message)
+        {
+            case FailureFound found:
+                OnFailure(found.Failure);
+                if (found.Position is { } position)
+                {
+                    SetPosition(position);
+                }
+                break;
+            case PositionReached reached:
+                SetPosition(reached.Position);
+                break;
+            case LoopWork work:
+                work.Work();
+                break;
+        }
+    }
+
+    private void OnFailure(Failure failure)
+    {
+        if (!_jails.TryGetValue(failure.Jail, out var jail))
+        {
+            return; // the jail went away in a reload
+        }
+        if (jail.Ignore.Contains(failure.Address))
+        {
+            Counters.FailuresIgnoredAddress.Increment();
+            return;
+        }
+        if (_book.IsBanned(jail.Name, failure.Address))
+        {
+            Counters.FailuresWhileBanned.Increment();
+            return;
+        }
+        Counters.Failures.Increment();
+        jail.TotalFailed++;
+        var (failures, ban) = jail.Counter.Add(failure.Address, failure.Time);
+        if (ban && _book.Ban(jail, failure.Address, failures, failure.Fields) is not null)
+        {
+            Counters.Bans.Increment();
+        }
+    }
+
+    private void SetPosition(FilePosition position)
+    {
+        _positions[position.Path] = position;
+        _positionsDirty = true;
+    }
+
+    private void ExpireDue() => Counters.Unbans.Add(_book.ExpireDue(name => _jails.GetValueOrDefault(name)));
+
+    private void Checkpoint()
+    {
+        var failures = new List<(string, IPAddress, IReadOnlyList<DateTimeOffset>)>();
+        var cleared = new List<(string, IPAddress)>();
+        foreach (var jail in _jails.Values)
+        {
+            var (changed, gone) = jail.Counter.TakeChanges();
+            failures.AddRange(changed.Select(c => (jail.Name, c.Address, c.Times)));
+            cleared.AddRange(gone.Select(a => (jail.Name, a)));
+        }
+        if (!_positionsDirty && failures.Count == 0 && cleared.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            _store.SaveCheckpoint([.. _positions.Values], failures, cleared);
+            _positionsDirty = false;
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            Counters.CheckpointErrors.Increment();
+            _logger.LogError("Cannot save positions to {Path}: {Message}", _store.Path, e.Message);
+        }
+    }
+
+    private void RestoreFromStore()
+    {
+        foreach (var (jailName, address, times) in _store.LoadFailures())
+        {
+            if (_jails.TryGetValue(jailName, out var jail))
+            {
+                jail.Counter.Restore(address, times);
+            }
+        }
+        foreach (var ban in _store.LoadBans())
+        {
+            if (_jails.TryGetValue(ban.Jail, out var jail))
+            {
+                _book.Restore(jail, ban);
+            }
+            else
+            {
+                _logger.LogWarning("Ban of {Address} in jail {Jail} kept in the database: the jail is not enabled", ban.Address, ban.Jail);
+            }
+        }
+    }
+
+    private async Task StartPipelineAsync()
+    {
+        var jails = await OnLoop(() => _jails.Values.ToList());
+        _pipeline = SourcePipeline.Start(jails, _store, _inbox.Writer, Counters, _time, _loggers, _options.Replay);
+    }
+
+    private async Task StopPipelineAsync()
+    {
+        if (_pipeline is { } pipeline)
+        {
+            _pipeline = null;
+            await pipeline.DisposeAsync();
+        }
+    }
+
+    /// <summary>Queues work from a timer; when the inbox is full it waits for room rather than losing an expiry.</summary>
+    private void Post(Action work)
+    {
+        var message = new LoopWork(work);
+        if (!_inbox.Writer.TryWrite(message))
+        {
+            _ = _inbox.Writer.WriteAsync(message).AsTask().ContinueWith(
+                t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
+    private async Task<T> OnLoop<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = new LoopWork(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        });
+        if (!_inbox.Writer.TryWrite(message))
+        {
+            await _inbox.Writer.WriteAsync(message);
+        }
+        return await done.Task;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using ScanJail.Core.Actions;
+using ScanJail.Core.Configuration;
+using ScanJail.Core.Filtering;
+using ScanJail.Core.Jails;
+
+namespace ScanJail.Core.Engine;
+
+/// <summary>Turns a validated jail configuration into a live jail, reusing the live actions of a jail whose actions did not change.</summary>
+internal static class JailBuilder
+{
+    public static Jail Build(JailConfig config, Jail? previous, TimeProvider time, ILoggerFactory loggers)
+    {
+        var errors = new ConfigErrors();
+        var filter = FilterFactory.Create(config.Filter, config.FilterParameters, errors, config.Name)
+            ?? throw new InvalidOperationException($"jail {config.Name}: the filter failed to build after validation: {string.Join("; ", errors.Items)}");
+        var actions = previous is not null && SameActions(previous.Config.Actions, config.Actions)
+            ? previous.Actions
+            : [.. config.Actions.Select(a => ActionFactory.Create(a, config.Name, time, loggers.CreateLogger($"ScanJail.Action.{a.Name}")))];
+        var jail = new Jail(config, filter, actions);
+        if (previous is not null)
+        {
+            jail.Counter.CopyFrom(previous.Counter);
+            jail.TotalFailed = previous.TotalFailed;
+            jail.TotalBanned = previous.TotalBanned;
+        }
+        return jail;
+    }
+
+    public static bool SameActions(IReadOnlyList<ActionConfig> a, IReadOnlyList<ActionConfig> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => SameAction(p.First, p.Second));
+
+    private static bool SameAction(ActionConfig a, ActionConfig b) =>
+        a.Name == b.Name
+        && SameMap(a.Parameters, b.Parameters)
+        && a.Definition.Kind == b.Definition.Kind
+        && a.Definition.Timeout == b.Definition.Timeout
+        && SameMap(a.Definition.Parameters, b.Definition.Parameters)
+        && a.Definition.Commands.Count == b.Definition.Commands.Count
+        && a.Definition.Commands.All(kv => b.Definition.Commands.TryGetValue(kv.Key, out var other)
+            && kv.Value.Count == other.Count
+            && kv.Value.Zip(other).All(argv => argv.First.SequenceEqual(argv.Second, StringComparer.Ordinal)));
+
+    private static bool SameMap(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+}

@@ -1,0 +1,82 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using ScanJail.Core.Configuration;
+using ScanJail.Core.Jails;
+using ScanJail.Core.Sources;
+
+namespace ScanJail.Core.Engine;
+
+/// <summary>
+/// The running sources and their line routers: one source per distinct file path, shared by every
+/// jail that reads it. Stopping cancels the sources, lets the routers drain, and returns when every
+/// line read has been handed to the engine loop.
+/// </summary>
+internal sealed class SourcePipeline : IAsyncDisposable
+{
+    private const int LineBuffer = 4096;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _tasks = [];
+    private readonly List<ILogSource> _sources = [];
+
+    public IReadOnlyList<ILogSource> Sources => _sources;
+
+    public static SourcePipeline Start(
+        IEnumerable<Jail> jails, IPositionStore positions, ChannelWriter<EngineMessage> inbox,
+        EngineCounters counters, TimeProvider time, ILoggerFactory loggers, bool replay)
+    {
+        var pipeline = new SourcePipeline();
+        var byPath = new Dictionary<string, (FileSourceConfig Config, List<JailRoute> Routes)>(StringComparer.Ordinal);
+        foreach (var jail in jails)
+        {
+            foreach (var file in jail.Config.Sources.OfType<FileSourceConfig>())
+            {
+                if (!byPath.TryGetValue(file.Path, out var entry))
+                {
+                    entry = (file, []);
+                    byPath[file.Path] = entry;
+                }
+                entry.Routes.Add(new JailRoute(jail.Name, jail.Filter, jail.Config.FindTime));
+            }
+        }
+        foreach (var (_, (config, routes)) in byPath)
+        {
+            var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>());
+            pipeline.Add(source, new LineRouter(routes, inbox, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
+        }
+        return pipeline;
+    }
+
+    private void Add(ILogSource source, LineRouter router, ILogger logger)
+    {
+        var lines = Channel.CreateBounded<LogLine>(new BoundedChannelOptions(LineBuffer) { SingleReader = true, SingleWriter = true });
+        _sources.Add(source);
+        _tasks.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await source.RunAsync(lines.Writer, _stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                source.Counters.Errors.Increment();
+                logger.LogError(e, "Source {Source} stopped: {Message}", source.Name, e.Message);
+            }
+            finally
+            {
+                lines.Writer.TryComplete();
+            }
+        }));
+        _tasks.Add(Task.Run(() => router.RunAsync(lines.Reader)));
+    }
+
+    /// <summary>Stops the sources and waits until the routers have handed over every line read.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_tasks);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using ScanJail.Core.Net;
+
+namespace ScanJail.Core.Jails;
+
+/// <summary>
+/// Addresses a jail never bans: its <c>ignoreip</c> networks and, with <c>ignoreself</c>, every
+/// address of this host's interfaces (read once when the jail starts).
+/// </summary>
+public sealed class IgnoreList
+{
+    private readonly IReadOnlyList<IpNetwork> _networks;
+    private readonly HashSet<IPAddress> _self;
+
+    public IgnoreList(IReadOnlyList<IpNetwork> networks, bool ignoreSelf)
+    {
+        _networks = networks;
+        _self = ignoreSelf ? HostAddresses() : [];
+    }
+
+    public bool Contains(IPAddress address) => _self.Contains(address) || _networks.Any(n => n.Contains(address));
+
+    private static HashSet<IPAddress> HostAddresses()
+    {
+        var set = new HashSet<IPAddress> { IPAddress.Loopback, IPAddress.IPv6Loopback };
+        try
+        {
+            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    var a = unicast.Address;
+                    set.Add(a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a);
+                }
+            }
+        }
+        catch (NetworkInformationException)
+        {
+            // Without the interface list only loopback is known to be ours; ignoreip still applies.
+        }
+        return set;
+    }
+}

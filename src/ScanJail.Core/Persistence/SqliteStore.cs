@@ -1,0 +1,242 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using ScanJail.Core.Bans;
+using ScanJail.Core.Net;
+using ScanJail.Core.Sources;
+
+namespace ScanJail.Core.Persistence;
+
+/// <summary>
+/// The engine's SQLite file: active bans, the ban history (for the bantime increment), each file
+/// source's position and the failure counts of the last checkpoint. Positions and failures are
+/// written together in one transaction, so after a crash the engine resumes from a consistent point:
+/// lines after it are read again and counted once. One connection, guarded by a lock (file sources
+/// read positions from their own tasks).
+/// </summary>
+public sealed class SqliteStore : IPositionStore, IDisposable
+{
+    private const int SchemaVersion = 1;
+    private readonly Lock _gate = new();
+    private readonly SqliteConnection _connection;
+
+    private SqliteStore(SqliteConnection connection) => _connection = connection;
+
+    public string Path { get; private init; } = "";
+
+    /// <summary>Opens (creating if needed) the database at <paramref name="path"/>. Throws <see cref="StoreException"/> with a clear message.</summary>
+    public static SqliteStore Open(string path)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        try
+        {
+            var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            connection.Open();
+            var store = new SqliteStore(connection) { Path = path };
+            store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+            store.Migrate();
+            return store;
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot open the database {path}: {e.Message}", e);
+        }
+    }
+
+    private void Migrate()
+    {
+        Execute("""
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS bans (
+                jail TEXT NOT NULL, ip TEXT NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER,
+                failures INTEGER NOT NULL, count INTEGER NOT NULL, fields TEXT NOT NULL, manual INTEGER NOT NULL,
+                PRIMARY KEY (jail, ip));
+            CREATE TABLE IF NOT EXISTS ban_history (jail TEXT NOT NULL, ip TEXT NOT NULL, start_ms INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS ban_history_key ON ban_history (jail, ip);
+            CREATE TABLE IF NOT EXISTS positions (path TEXT PRIMARY KEY, device INTEGER NOT NULL, inode INTEGER NOT NULL, offset INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS failures (jail TEXT NOT NULL, ip TEXT NOT NULL, times TEXT NOT NULL, PRIMARY KEY (jail, ip));
+            """);
+        Execute($"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SchemaVersion}')");
+    }
+
+    /// <summary>Records a ban and its history row in one transaction. Called before any action runs.</summary>
+    public void SaveBan(Ban ban)
+    {
+        lock (_gate)
+        {
+            using var tx = _connection.BeginTransaction();
+            Run(tx, """
+                INSERT OR REPLACE INTO bans (jail, ip, start_ms, end_ms, failures, count, fields, manual)
+                VALUES ($jail, $ip, $start, $end, $failures, $count, $fields, $manual)
+                """,
+                ("$jail", ban.Jail), ("$ip", ban.Address.ToString()), ("$start", ban.Start.ToUnixTimeMilliseconds()),
+                ("$end", ban.End?.ToUnixTimeMilliseconds()), ("$failures", ban.Failures), ("$count", ban.Count),
+                ("$fields", JsonSerializer.Serialize(ban.Fields)), ("$manual", ban.Manual ? 1 : 0));
+            Run(tx, "INSERT INTO ban_history (jail, ip, start_ms) VALUES ($jail, $ip, $start)",
+                ("$jail", ban.Jail), ("$ip", ban.Address.ToString()), ("$start", ban.Start.ToUnixTimeMilliseconds()));
+            tx.Commit();
+        }
+    }
+
+    public void RemoveBan(string jail, IPAddress address)
+    {
+        lock (_gate)
+        {
+            Run(null, "DELETE FROM bans WHERE jail = $jail AND ip = $ip", ("$jail", jail), ("$ip", address.ToString()));
+        }
+    }
+
+    public IReadOnlyList<Ban> LoadBans()
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT jail, ip, start_ms, end_ms, failures, count, fields, manual FROM bans ORDER BY start_ms";
+            using var reader = cmd.ExecuteReader();
+            var bans = new List<Ban>();
+            while (reader.Read())
+            {
+                if (!AddressParser.TryParse(reader.GetString(1), out var address))
+                {
+                    continue; // a row no engine could have written; skip rather than fail the start
+                }
+                var fields = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(6)) ?? [];
+                bans.Add(new Ban(
+                    reader.GetString(0), address,
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                    reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                    reader.GetInt32(4), reader.GetInt32(5), fields, reader.GetInt32(7) != 0));
+            }
+            return bans;
+        }
+    }
+
+    /// <summary>How many times this address was banned in this jail since <paramref name="since"/>.</summary>
+    public int CountPreviousBans(string jail, IPAddress address, DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since";
+            Bind(cmd, ("$jail", jail), ("$ip", address.ToString()), ("$since", since.ToUnixTimeMilliseconds()));
+            return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Forgets history older than <paramref name="before"/>, so the file does not grow for ever.</summary>
+    public void PurgeHistory(DateTimeOffset before)
+    {
+        lock (_gate)
+        {
+            Run(null, "DELETE FROM ban_history WHERE start_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
+        }
+    }
+
+    public FilePosition? Load(string path)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT device, inode, offset FROM positions WHERE path = $path";
+            Bind(cmd, ("$path", path));
+            using var reader = cmd.ExecuteReader();
+            return reader.Read()
+                ? new FilePosition(path, unchecked((ulong)reader.GetInt64(0)), unchecked((ulong)reader.GetInt64(1)), reader.GetInt64(2))
+                : null;
+        }
+    }
+
+    public void Save(FilePosition position) => SaveCheckpoint([position], [], []);
+
+    /// <summary>
+    /// Writes positions and changed failure entries atomically. <paramref name="failures"/> are the
+    /// entries to keep (times of each); <paramref name="cleared"/> the ones that no longer have any.
+    /// </summary>
+    public void SaveCheckpoint(
+        IReadOnlyCollection<FilePosition> positions,
+        IReadOnlyCollection<(string Jail, IPAddress Address, IReadOnlyList<DateTimeOffset> Times)> failures,
+        IReadOnlyCollection<(string Jail, IPAddress Address)> cleared)
+    {
+        lock (_gate)
+        {
+            using var tx = _connection.BeginTransaction();
+            foreach (var p in positions)
+            {
+                Run(tx, "INSERT OR REPLACE INTO positions (path, device, inode, offset) VALUES ($path, $dev, $ino, $off)",
+                    ("$path", p.Path), ("$dev", unchecked((long)p.Device)), ("$ino", unchecked((long)p.Inode)), ("$off", p.Offset));
+            }
+            foreach (var (jail, address, times) in failures)
+            {
+                var text = string.Join(',', times.Select(t => t.ToUnixTimeMilliseconds()));
+                Run(tx, "INSERT OR REPLACE INTO failures (jail, ip, times) VALUES ($jail, $ip, $times)",
+                    ("$jail", jail), ("$ip", address.ToString()), ("$times", text));
+            }
+            foreach (var (jail, address) in cleared)
+            {
+                Run(tx, "DELETE FROM failures WHERE jail = $jail AND ip = $ip", ("$jail", jail), ("$ip", address.ToString()));
+            }
+            tx.Commit();
+        }
+    }
+
+    public IReadOnlyList<(string Jail, IPAddress Address, IReadOnlyList<DateTimeOffset> Times)> LoadFailures()
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT jail, ip, times FROM failures";
+            using var reader = cmd.ExecuteReader();
+            var list = new List<(string, IPAddress, IReadOnlyList<DateTimeOffset>)>();
+            while (reader.Read())
+            {
+                if (!AddressParser.TryParse(reader.GetString(1), out var address))
+                {
+                    continue;
+                }
+                var times = reader.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(t => DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)))
+                    .ToList();
+                list.Add((reader.GetString(0), address, times));
+            }
+            return list;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        lock (_gate)
+        {
+            Run(null, sql);
+        }
+    }
+
+    private void Run(SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        Bind(cmd, parameters);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static void Bind(SqliteCommand cmd, params (string Name, object? Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ScanJail.Core.Configuration;
+using ScanJail.Core.Filtering;
+
+namespace ScanJail.Daemon.Commands;
+
+/// <summary>
+/// <c>scanjail regex LOG FILTER</c>: runs a filter over a log file, like fail2ban-regex, and prints
+/// the lines read, matched, ignored and missed, the hosts found and sample lines (or, with --json,
+/// one object with every match).
+/// </summary>
+internal static class RegexCommand
+{
+    private const int SampleLines = 10;
+
+    public static Command Create()
+    {
+        var log = new Argument<string>("LOG") { Description = "The log file to read" };
+        var filter = new Argument<string>("FILTER") { Description = "A filter name (looked up in DIR/filters, then the shipped filters) or a path to a filter file" };
+        var config = Options.ConfigDir();
+        var json = Options.Json();
+        var command = new Command("regex", "Test a filter on a log file") { log, filter, config, json };
+        command.SetAction(parse => Run(parse.GetValue(log)!, parse.GetValue(filter)!, parse.GetValue(config)!, parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(string logPath, string filterRef, string configDir, bool json)
+    {
+        var errors = new ConfigErrors();
+        var path = FindFilter(filterRef, Path.GetFullPath(configDir));
+        if (path is null)
+        {
+            Console.Error.WriteLine($"scanjail: no filter '{filterRef}' in {configDir}/filters or the shipped filters");
+            return ExitCodes.NoInput;
+        }
+        var definition = FilterLoader.Load(path, Path.GetFileNameWithoutExtension(path), errors);
+        var filter = definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null);
+        if (filter is null)
+        {
+            foreach (var error in errors.Sorted())
+            {
+                Console.Error.WriteLine(error);
+            }
+            return ExitCodes.Config;
+        }
+        if (!File.Exists(logPath))
+        {
+            Console.Error.WriteLine($"scanjail: no such log file: {logPath}");
+            return ExitCodes.NoInput;
+        }
+        var report = FilterRun.Over(logPath, filter, TimeProvider.System.GetUtcNow());
+        if (json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                lines = report.Lines,
+                matched = report.Matched,
+                ignored = report.Ignored,
+                missed = report.Missed,
+                matches = report.Matches.Select(m => new { line = m.Line, host = m.Host, time = Iso(m.Time) }),
+            }));
+            return ExitCodes.Ok;
+        }
+        PrintText(report, logPath, path);
+        return ExitCodes.Ok;
+    }
+
+    private static void PrintText(FilterRun report, string logPath, string filterPath)
+    {
+        var o = Console.Out;
+        o.WriteLine($"Running tests\n=============\n\nUse   failregex file : {filterPath}\nUse         log file : {logPath}\n");
+        o.WriteLine($"Lines: {report.Lines} lines, {report.Ignored} ignored, {report.Matched} matched, {report.Missed} missed");
+        var hosts = report.Matches.GroupBy(m => m.Host).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        o.WriteLine($"\nHosts: {hosts.Count} distinct");
+        foreach (var host in hosts.Take(20))
+        {
+            o.WriteLine($"  {host.Key,-40} {host.Count()}");
+        }
+        if (hosts.Count > 20)
+        {
+            o.WriteLine($"  ... and {hosts.Count - 20} more");
+        }
+        o.WriteLine($"\nMatched lines (first {SampleLines}):");
+        foreach (var m in report.Matches.Take(SampleLines))
+        {
+            o.WriteLine($"  {m.Line}: {m.Host} at {Iso(m.Time)}: {Truncate(m.Text)}");
+        }
+        o.WriteLine($"\nMissed lines (first {SampleLines}):");
+        foreach (var (line, text) in report.MissedSamples)
+        {
+            o.WriteLine($"  {line}: {Truncate(text)}");
+        }
+    }
+
+    /// <summary>A path to a filter file as given, or a name looked up where a jail's filter name would be.</summary>
+    private static string? FindFilter(string reference, string configDir)
+    {
+        if (reference.Contains('/', StringComparison.Ordinal) || reference.EndsWith(".yaml", StringComparison.Ordinal))
+        {
+            return File.Exists(reference) ? reference : null;
+        }
+        return new[] { configDir }.Concat(ConfigDirectory.DefaultShippedDirs())
+            .Select(dir => Path.Combine(dir, "filters", reference + ".yaml"))
+            .FirstOrDefault(File.Exists);
+    }
+
+    private static string Iso(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+
+    private static string Truncate(string text) => text.Length <= 160 ? text : text[..157] + "...";
+}

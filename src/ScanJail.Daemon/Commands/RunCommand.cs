@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using ScanJail.Core.Engine;
+using ScanJail.Core.Persistence;
+using ScanJail.Daemon.Control;
+
+namespace ScanJail.Daemon.Commands;
+
+/// <summary>
+/// <c>scanjail run</c>: validate the configuration (refusing to start on any error, before touching
+/// anything), open the database, start the engine and the control socket, then run until SIGTERM or
+/// SIGINT. SIGHUP reloads like <c>scanjail-client reload</c>.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = Options.ConfigDir();
+        var socket = new Option<string>("--socket") { Description = "The control socket", DefaultValueFactory = _ => Options.DefaultSocket, HelpName = "PATH" };
+        var db = new Option<string>("--db") { Description = "The SQLite database (bans, positions)", DefaultValueFactory = _ => Options.DefaultDatabase, HelpName = "PATH" };
+        var level = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
+        var command = new Command("run", "Run the engine in the foreground") { config, socket, db, level };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(config)!, parse.GetValue(socket)!, parse.GetValue(db)!, parse.GetValue(level)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string configDir, string socketPath, string dbPath, LogLevel level)
+    {
+        using var loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(level)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            }));
+        var logger = loggers.CreateLogger("ScanJail");
+        var loaded = ConfigReader.Load(configDir);
+        if (loaded.Config is null)
+        {
+            ConfigReader.PrintErrors(loaded, Console.Error);
+            return ExitCodes.Config;
+        }
+        SqliteStore store;
+        try
+        {
+            store = SqliteStore.Open(dbPath);
+        }
+        catch (StoreException e)
+        {
+            Console.Error.WriteLine($"scanjail: {e.Message}");
+            return ExitCodes.CannotCreate;
+        }
+        using var storeLifetime = store;
+        var engine = new Engine(loaded.Config, store, TimeProvider.System, loggers, () => ConfigReader.Load(configDir));
+        await using var server = new ControlServer(socketPath, engine, loggers.CreateLogger<ControlServer>());
+        try
+        {
+            await server.StartAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"scanjail: cannot serve the control socket {socketPath}: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+        await engine.StartAsync();
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
+        {
+            c.Cancel = true;
+            _ = Task.Run(async () =>
+            {
+                var outcome = await engine.ReloadAsync(null, CancellationToken.None);
+                logger.Log(outcome.Ok ? LogLevel.Information : LogLevel.Error, "SIGHUP: {Message}{Errors}", outcome.Message,
+                    outcome.Errors is { Count: > 0 } errors ? "\n" + string.Join('\n', errors) : "");
+            });
+        });
+        logger.LogInformation("Ready: control socket {Socket}, database {Db}", socketPath, dbPath);
+        await stop.Task;
+        logger.LogInformation("Stopping");
+        await engine.DisposeAsync();
+        return ExitCodes.Ok;
+    }
+}

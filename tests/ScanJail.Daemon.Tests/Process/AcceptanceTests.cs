@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace ScanJail.Daemon.Tests.Process;
+
+/// <summary>The "must work as written" example, end to end with the real programs.</summary>
+public sealed class AcceptanceTests : IDisposable
+{
+    private readonly TestConfig _config = new TestConfig().WithAcceptanceJail();
+
+    [Fact]
+    public async Task Three_failures_ban_survive_a_restart_and_expire_after_five_seconds()
+    {
+        _config.TouchAuthLog();
+        var engine = await EngineProcess.StartAsync(_config.Dir);
+        try
+        {
+            _config.Append(_config.AuthLog,
+                TestConfig.SshFailure("203.0.113.9"), TestConfig.SshFailure("203.0.113.9"), TestConfig.SshFailure("203.0.113.9"));
+            await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 203.0.113.9"), "the ban action", engine);
+            var bannedAt = DateTime.UtcNow;
+
+            var (code, stdout, _) = await engine.ClientAsync("status", "ssh", "--json");
+            Assert.Equal(0, code);
+            Assert.Contains("203.0.113.9", BannedList(stdout));
+
+            Assert.Equal(0, await engine.StopAsync());
+            await engine.DisposeAsync();
+            engine = await EngineProcess.StartAsync(_config.Dir);
+            (code, stdout, _) = await engine.ClientAsync("status", "ssh", "--json");
+            Assert.Equal(0, code);
+            Assert.Contains("203.0.113.9", BannedList(stdout));
+
+            await Wait.UntilAsync(() => _config.ActionLines().Contains("unban ssh 203.0.113.9"), "the unban action", engine);
+            Assert.True(DateTime.UtcNow - bannedAt >= TimeSpan.FromSeconds(4.5), "the ban ended before its five seconds");
+            (_, stdout, _) = await engine.ClientAsync("status", "ssh", "--json");
+            Assert.DoesNotContain("203.0.113.9", BannedList(stdout));
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
+    private static List<string> BannedList(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var status = root.TryGetProperty("result", out var result) ? result : root;
+        return [.. status.GetProperty("bannedAddresses").EnumerateArray().Select(e => e.GetString()!)];
+    }
+
+    public void Dispose() => _config.Dispose();
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ScanJail.Daemon.Tests.Process;
+
+/// <summary>
+/// The real <c>scanjail</c> program started as a child process on a test configuration directory,
+/// with its control socket and database inside that directory. Output is collected for assertions
+/// and for the failure message of a test.
+/// </summary>
+public sealed class EngineProcess : IAsyncDisposable
+{
+    private readonly System.Diagnostics.Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _gate = new();
+
+    private EngineProcess(System.Diagnostics.Process process, string dir)
+    {
+        _process = process;
+        Dir = dir;
+    }
+
+    public string Dir { get; }
+    public string Socket => Path.Combine(Dir, "sj.sock");
+    public string Database => Path.Combine(Dir, "sj.db");
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static string BinDir => AppContext.BaseDirectory;
+
+    /// <summary>Starts <c>scanjail run -c DIR</c> and waits until its control socket answers.</summary>
+    public static async Task<EngineProcess> StartAsync(string dir, params string[] extra)
+    {
+        var engine = Launch(dir, ["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", "Debug", .. extra]);
+        await Wait.UntilAsync(() => engine.HasExited || engine.Output.Contains("Ready:", StringComparison.Ordinal), "the engine to start", engine);
+        if (engine.HasExited)
+        {
+            throw new InvalidOperationException($"scanjail exited with {engine._process.ExitCode}:\n{engine.Output}");
+        }
+        return engine;
+    }
+
+    /// <summary>Runs <c>scanjail ARGS</c> to completion (check, regex), returning its exit code and output.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunToEndAsync(params string[] args)
+    {
+        return await Cli.RunAsync(Path.Combine(BinDir, "scanjail.dll"), args);
+    }
+
+    private static EngineProcess Launch(string dir, string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(BinDir, "scanjail.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = new System.Diagnostics.Process { StartInfo = start };
+        var engine = new EngineProcess(process, dir);
+        process.OutputDataReceived += (_, e) => engine.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => engine.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return engine;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>Sends SIGTERM and waits for a clean exit; returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signal("TERM");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        return _process.ExitCode;
+    }
+
+    public void Signal(string name)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", $"-{name} {_process.Id}");
+        kill.WaitForExit();
+    }
+
+    public Task<(int Code, string Stdout, string Stderr)> ClientAsync(params string[] args) =>
+        Cli.RunAsync(Path.Combine(BinDir, "scanjail-client.dll"), ["--socket", Socket, .. args]);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
