@@ -1,0 +1,34 @@
+using System.Net;
+using ScanJail.Core.Bans;
+using ScanJail.Tests.Support;
+
+namespace ScanJail.Core.Tests.Bans;
+
+public sealed class UnbanScheduleTests
+{
+    [Fact]
+    public void One_timer_fires_for_the_earliest_end_and_due_entries_come_out_in_order()
+    {
+        var time = new ManualTimeProvider();
+        var signals = 0;
+        using var schedule = new UnbanSchedule(time, () => signals++);
+        var now = time.GetUtcNow();
+        schedule.Add(Ban("192.0.2.2", now, TimeSpan.FromSeconds(30)));
+        schedule.Add(Ban("192.0.2.1", now, TimeSpan.FromSeconds(10)));
+        schedule.Add(new Ban("j", IPAddress.Parse("192.0.2.3"), now, null, 3, 1, new Dictionary<string, string>())); // permanent: never scheduled
+
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(0, signals);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, signals);
+        Assert.Equal(["192.0.2.1"], schedule.TakeDue().Select(d => d.Address.ToString()));
+
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.Equal(2, signals);
+        Assert.Equal(["192.0.2.2"], schedule.TakeDue().Select(d => d.Address.ToString()));
+        Assert.Equal(0, schedule.Count);
+    }
+
+    private static Ban Ban(string address, DateTimeOffset start, TimeSpan length) =>
+        new("j", IPAddress.Parse(address), start, start + length, 3, 1, new Dictionary<string, string>());
+}
