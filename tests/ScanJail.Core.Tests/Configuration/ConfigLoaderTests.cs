@@ -78,7 +78,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("aggressive", jail.FilterParameters["mode"]);
         Assert.Equal(TimeSpan.FromMinutes(90), jail.FindTime);
         Assert.Equal(7, jail.MaxRetry);
-        Assert.Equal(new Bans.BanTimePolicy(TimeSpan.FromHours(1), 3, TimeSpan.FromDays(2)), jail.BanTime);
+        Assert.Equal(new ScanJail.Core.Bans.BanTimePolicy(TimeSpan.FromHours(1), 3, TimeSpan.FromDays(2)), jail.BanTime);
         Assert.Equal(["192.0.2.0/24", "2001:db8::/32"], jail.IgnoreIp.Select(n => n.ToString()));
         Assert.False(jail.IgnoreSelf);
         Assert.Equal(["missing-action", "other"], jail.Actions.Select(a => a.Name));

@@ -1,4 +1,4 @@
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>Bounded polling: the machine is shared and noisy, so tests wait for conditions, never for fixed times.</summary>
 public static class Wait

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>
 /// The real <c>scanjail</c> program started as a child process on a test configuration directory,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>The "must work as written" example, end to end with the real programs.</summary>
 public sealed class AcceptanceTests : IDisposable
@@ -14,7 +14,7 @@ public sealed class AcceptanceTests : IDisposable
         var engine = await EngineProcess.StartAsync(_config.Dir);
         try
         {
-            _config.Append(_config.AuthLog,
+            TestConfig.Append(_config.AuthLog,
                 TestConfig.SshFailure("203.0.113.9"), TestConfig.SshFailure("203.0.113.9"), TestConfig.SshFailure("203.0.113.9"));
             await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 203.0.113.9"), "the ban action", engine);
             var bannedAt = DateTime.UtcNow;

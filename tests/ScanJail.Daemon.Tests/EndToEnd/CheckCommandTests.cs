@@ -1,4 +1,4 @@
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary><c>scanjail check</c> and <c>scanjail run</c> on a broken configuration: every error listed, exit 78, nothing started.</summary>
 public sealed class CheckCommandTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>A restart neither misses nor double-counts a line: positions and failure counts are saved together.</summary>
 public sealed class RestartTests : IDisposable
@@ -14,20 +14,20 @@ public sealed class RestartTests : IDisposable
         var engine = await EngineProcess.StartAsync(_config.Dir);
         try
         {
-            _config.Append(_config.AuthLog, TestConfig.SshFailure("198.51.100.20"));
+            TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("198.51.100.20"));
             await Wait.UntilAsync(async () => await CurrentlyFailed(engine) == 1, "the first failure to be counted", engine);
             Assert.Equal(0, await engine.StopAsync());
             await engine.DisposeAsync();
 
             // Written while the engine is down: must be read after the restart, exactly once.
-            _config.Append(_config.AuthLog, TestConfig.SshFailure("198.51.100.20"));
+            TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("198.51.100.20"));
             engine = await EngineProcess.StartAsync(_config.Dir);
             await Wait.UntilAsync(async () => await CurrentlyFailed(engine) == 2, "the restored and the new failure", engine);
             await Task.Delay(1500); // room for a wrongly repeated line to be counted
             Assert.Equal(2, await CurrentlyFailed(engine));
             Assert.DoesNotContain("ban ssh 198.51.100.20", _config.ActionLines());
 
-            _config.Append(_config.AuthLog, TestConfig.SshFailure("198.51.100.20"));
+            TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("198.51.100.20"));
             await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 198.51.100.20"), "the ban at the third failure", engine);
         }
         finally

@@ -1,4 +1,4 @@
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>Manual bans and unbans through the real client take the same path as detected ones.</summary>
 public sealed class ClientCommandTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>A temporary configuration directory shaped like the acceptance example.</summary>
 public sealed class TestConfig : IDisposable
@@ -57,7 +57,7 @@ public sealed class TestConfig : IDisposable
         return string.Create(CultureInfo.InvariantCulture, $"{now:MMM} {now.Day,2} {now:HH:mm:ss}");
     }
 
-    public void Append(string path, params string[] lines) => File.AppendAllText(path, string.Concat(lines.Select(l => l + "\n")));
+    public static void Append(string path, params string[] lines) => File.AppendAllText(path, string.Concat(lines.Select(l => l + "\n")));
 
     public string[] ActionLines() => File.Exists(ActionsLog) ? File.ReadAllLines(ActionsLog) : [];
 

@@ -1,4 +1,4 @@
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>Log text is attacker input: injected addresses are never banned, captured text reaches actions as inert data.</summary>
 public sealed class HostileLineTests : IDisposable
@@ -11,9 +11,9 @@ public sealed class HostileLineTests : IDisposable
         _config.TouchAuthLog();
         await using var engine = await EngineProcess.StartAsync(_config.Dir);
         var line = TestConfig.SshFailure("203.0.113.9", user: "x from 198.51.100.7");
-        _config.Append(_config.AuthLog, line, line, line);
+        TestConfig.Append(_config.AuthLog, line, line, line);
         // A sentinel jail-mate proves the lines were read before we look for the absence of a ban.
-        _config.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.99"), TestConfig.SshFailure("192.0.2.99"), TestConfig.SshFailure("192.0.2.99"));
+        TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.99"), TestConfig.SshFailure("192.0.2.99"), TestConfig.SshFailure("192.0.2.99"));
         await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.99"), "the sentinel ban", engine);
 
         Assert.DoesNotContain(_config.ActionLines(), l => l.Contains("198.51.100.7", StringComparison.Ordinal));
@@ -33,7 +33,7 @@ public sealed class HostileLineTests : IDisposable
         _config.TouchAuthLog();
         await using var engine = await EngineProcess.StartAsync(_config.Dir);
         var hostile = $"a;touch {pwned};$(touch {pwned})`touch {pwned}`'\"\\";
-        _config.Append(_config.AuthLog,
+        TestConfig.Append(_config.AuthLog,
             TestConfig.SshFailure("192.0.2.66", user: hostile), TestConfig.SshFailure("192.0.2.66", user: hostile), TestConfig.SshFailure("192.0.2.66", user: hostile));
         await Wait.UntilAsync(() => File.Exists(users), "the ban action", engine);
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>Runs one of the built programs (a .dll beside the tests) to completion.</summary>
 public static class Cli

@@ -1,4 +1,4 @@
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>reload and SIGHUP: a broken configuration is refused with its errors and the running one stays, bans included.</summary>
 public sealed class ReloadTests : IDisposable
@@ -35,7 +35,7 @@ public sealed class ReloadTests : IDisposable
         Assert.False(engine.HasExited);
 
         // The old configuration still runs: its jail still counts and bans.
-        _config.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.51"), TestConfig.SshFailure("192.0.2.51"), TestConfig.SshFailure("192.0.2.51"));
+        TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.51"), TestConfig.SshFailure("192.0.2.51"), TestConfig.SshFailure("192.0.2.51"));
         await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.51"), "a ban under the old configuration", engine);
 
         // A good configuration with a lower maxretry is taken; the existing bans stay.
@@ -44,7 +44,7 @@ public sealed class ReloadTests : IDisposable
         var (_, banned, _) = await engine.ClientAsync("banned");
         Assert.Contains("192.0.2.50", banned, StringComparison.Ordinal);
         Assert.Contains("192.0.2.51", banned, StringComparison.Ordinal);
-        _config.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.52"));
+        TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.52"));
         await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.52"), "a ban at the new maxretry of 1", engine);
     }
 

@@ -1,4 +1,4 @@
-namespace ScanJail.Daemon.Tests.Process;
+namespace ScanJail.Daemon.Tests.EndToEnd;
 
 /// <summary>Each rotation mode under the running engine: failures before and after the rotation add up, none is lost or repeated.</summary>
 public sealed class RotationTests : IDisposable
@@ -20,12 +20,12 @@ public sealed class RotationTests : IDisposable
     {
         _config.TouchAuthLog();
         await using var engine = await EngineProcess.StartAsync(_config.Dir);
-        _config.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.77"), TestConfig.SshFailure("192.0.2.77"));
+        TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.77"), TestConfig.SshFailure("192.0.2.77"));
         await Wait.UntilAsync(async () => (await engine.ClientAsync("status", "ssh")).Stdout.Contains("Total failed:\t2", StringComparison.Ordinal),
             "two failures before the rotation", engine);
 
         Rotate(mode);
-        _config.Append(_config.AuthLog, "Nov 21 10:00:00 host cron[1]: noise after rotation", TestConfig.SshFailure("192.0.2.77"));
+        TestConfig.Append(_config.AuthLog, "Nov 21 10:00:00 host cron[1]: noise after rotation", TestConfig.SshFailure("192.0.2.77"));
         await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.77"), $"the ban after {mode}", engine);
 
         var (_, status, _) = await engine.ClientAsync("status", "ssh");
