@@ -15,7 +15,14 @@ public sealed record FilterDefinition(
     IReadOnlyList<string> Precheck,
     string? DatePattern,
     string? Grammar,
-    IReadOnlyDictionary<string, string> Parameters);
+    IReadOnlyDictionary<string, string> Parameters)
+{
+    /// <summary>
+    /// <see cref="Prefix"/> with its place in the file, so errors in it point at the right line;
+    /// null when there is no prefix or the definition was made in code.
+    /// </summary>
+    public FilterPattern? PrefixPattern { get; init; }
+}
 
 public enum FilterKind
 {

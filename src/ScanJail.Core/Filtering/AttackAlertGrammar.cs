@@ -1,0 +1,181 @@
+using Sprache;
+
+namespace ScanJail.Core.Filtering;
+
+/// <summary>
+/// Reads port-scan reports in three dialects into a host and the fields <c>ip</c>, <c>port</c>,
+/// <c>proto</c>, <c>kind</c> (and <c>mode</c> and any other key when given):
+/// <code>
+/// scanjail-listener[812]: attackalert: src=192.0.2.2 proto=tcp dport=22 kind=syn mode=atcp sport=51234 dst=192.0.2.1
+/// portsentry[12075]: attackalert: TCP SYN/Normal scan from host: 192.0.2.2/192.0.2.2 to TCP port: 443
+/// 1795238480 - 11/21/2026 05:21:20 Host: 192.0.2.2/192.0.2.2 Port: 443 TCP Blocked    (portsentry's history file)
+/// </code>
+/// portsentry's notices (<c>Host: ... is already blocked</c>, <c>Ignoring TCP response</c>,
+/// <c>has been blocked via dropped route</c>) are not scans and do not parse.
+/// </summary>
+public static class AttackAlertGrammar
+{
+    private const string Tag = "attackalert:";
+
+    private static readonly Parser<string> Proto =
+        Parse.String("TCP").Return("tcp").Or(Parse.String("UDP").Return("udp")).Named("TCP or UDP");
+
+    private static readonly Parser<string> Word = Parse.Letter.AtLeastOnce().Text().Named("word");
+
+    private static readonly Parser<string> Port =
+        Parse.Digit.AtLeastOnce().Text().Where(d => d.Length <= 5 && int.Parse(d, System.Globalization.CultureInfo.InvariantCulture) <= 65535).Named("port number");
+
+    private static readonly Parser<string> LineEnd =
+        from _ in Parse.WhiteSpace.Many()
+        from end in Parse.LineEnd.Optional().End()
+        select "";
+
+    // "192.0.2.2/192.0.2.2": the address, then the name portsentry resolved (ignored: it may be attacker DNS).
+    private static readonly Parser<string> HostPair =
+        (from address in Parse.CharExcept("/ \t").AtLeastOnce().Text()
+         from name in Parse.Char('/').Then(_ => Parse.CharExcept(" \t").Many()).Optional()
+         select address).Named("host/name");
+
+    // "TCP SYN/Normal scan", "TCP FIN scan", "UDP scan", "Connect".
+    private static readonly Parser<string> ScanKind =
+        (from proto in Proto
+         from space in Parse.Char(' ')
+         from kind in Word
+         from variant in Parse.Char('/').Then(_ => Word).Optional()
+         from scan in Parse.String(" scan")
+         select kind.ToLowerInvariant())
+        .Or(from proto in Proto from scan in Parse.String(" scan") select proto)
+        .Or(Parse.String("Connect").Return("connect"))
+        .Named("scan kind");
+
+    private static readonly Parser<GrammarMatch> Classic =
+        from lead in Parse.Char(' ').Many()
+        from kind in ScanKind
+        from fromHost in Parse.String(" from host: ")
+        from host in HostPair
+        from to in Parse.String(" to ")
+        from proto in Proto
+        from portWord in Parse.String(" port: ")
+        from port in Port
+        from end in LineEnd
+        select Result(host, port, proto, kind);
+
+    private static readonly Parser<string> Key =
+        (from first in Parse.Letter.Or(Parse.Char('_'))
+         from rest in Parse.LetterOrDigit.Or(Parse.Char('_')).Many().Text()
+         select first + rest).Named("key");
+
+    private static readonly Parser<KeyValuePair<string, string>> Pair =
+        from key in Key
+        from equalsSign in Parse.Char('=')
+        from value in Parse.CharExcept(" \t").AtLeastOnce().Text().Named("value")
+        select new KeyValuePair<string, string>(key, value);
+
+    private static readonly Parser<GrammarMatch?> KeyValues =
+        from lead in Parse.Char(' ').Many()
+        from first in Pair
+        from rest in Parse.Char(' ').AtLeastOnce().Then(_ => Pair).Many()
+        from end in LineEnd
+        select FromPairs([first, .. rest]);
+
+    private static readonly Parser<GrammarMatch?> Message =
+        KeyValues.Or(Classic.Select(m => (GrammarMatch?)m));
+
+    private static readonly Parser<GrammarMatch> History =
+        from epoch in Parse.Digit.AtLeastOnce()
+        from dash in Parse.String(" - ")
+        from date in Parse.CharExcept(' ').AtLeastOnce()
+        from space in Parse.Char(' ')
+        from clock in Parse.CharExcept(' ').AtLeastOnce()
+        from hostWord in Parse.String(" Host: ")
+        from host in HostPair
+        from portWord in Parse.String(" Port: ")
+        from port in Port
+        from space2 in Parse.Char(' ')
+        from proto in Proto
+        from blocked in Parse.String(" Blocked")
+        from end in LineEnd
+        select Result(host, port, proto, kind: null);
+
+    /// <summary>
+    /// Reads one whole log line. The syslog dialects count only when <c>attackalert:</c> opens the
+    /// message (right after the program tag, or at the start of the line), so a user name or other
+    /// attacker text that contains <c>attackalert:</c> later in some other program's line never parses.
+    /// Never throws.
+    /// </summary>
+    public static GrammarMatch? Read(string line)
+    {
+        if (line is null)
+        {
+            return null;
+        }
+        var message = MessageAfterTag(line);
+        var result = message >= 0 ? Message.TryParse(line[message..]) : null;
+        if (result is { WasSuccessful: true })
+        {
+            return result.Value;
+        }
+        if (message >= 0 || line.Length == 0 || !char.IsAsciiDigit(line[0]))
+        {
+            return null;
+        }
+        var history = History.TryParse(line);
+        return history.WasSuccessful ? history.Value : null;
+    }
+
+    /// <summary>Where the text after <c>attackalert:</c> starts, or -1 when the message does not open with it.</summary>
+    private static int MessageAfterTag(string line)
+    {
+        if (line.StartsWith(Tag, StringComparison.Ordinal))
+        {
+            return Tag.Length;
+        }
+        // The first ": " ends the program tag ("host portsentry[12075]: "); time stamps contain no ": ".
+        var tagEnd = line.IndexOf(": ", StringComparison.Ordinal);
+        if (tagEnd < 0 || string.CompareOrdinal(line, tagEnd + 2, Tag, 0, Tag.Length) != 0)
+        {
+            return -1;
+        }
+        return tagEnd + 2 + Tag.Length;
+    }
+
+    private static GrammarMatch? FromPairs(IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? host = null;
+        foreach (var (key, value) in pairs)
+        {
+            var name = key switch
+            {
+                "src" => "ip",
+                "dport" => "port",
+                _ => key,
+            };
+            // A repeated key makes the line ambiguous: refuse it rather than guess which one is true.
+            if (!fields.TryAdd(name, name is "proto" or "kind" ? value.ToLowerInvariant() : value))
+            {
+                return null;
+            }
+            if (key == "src")
+            {
+                host = value;
+            }
+        }
+        return host is null ? null : new GrammarMatch(host, fields);
+    }
+
+    private static GrammarMatch Result(string host, string port, string proto, string? kind)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ip"] = host,
+            ["port"] = port,
+            ["proto"] = proto,
+        };
+        if (kind is not null)
+        {
+            fields["kind"] = kind;
+        }
+        return new GrammarMatch(host, fields);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.RegularExpressions;
+
+namespace ScanJail.Core.Filtering;
+
+/// <summary>
+/// A filter of kind <c>grammar</c>: literal precheck, the named grammar on the whole line,
+/// ignoreregex on the whole line, then the time. Thread-safe.
+/// </summary>
+internal sealed class GrammarFilter(
+    string name,
+    LinePrecheck precheck,
+    LineGrammar grammar,
+    IReadOnlyList<CompiledPattern> ignoreRegex,
+    LineClock clock) : IFilter
+{
+    public string Name => name;
+
+    public FilterResult Match(string line, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (!precheck.Passes(line))
+        {
+            return FilterResult.Missed;
+        }
+        var found = grammar.Read(line);
+        if (found is null)
+        {
+            return FilterResult.Missed;
+        }
+        try
+        {
+            foreach (var ignore in ignoreRegex)
+            {
+                if (ignore.Screen.IsMatch(line))
+                {
+                    return FilterResult.Ignored;
+                }
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            FilterCounters.RegexTimeouts.Increment();
+            return FilterResult.Missed;
+        }
+        return MatchBuilder.Matched(found.Host, clock.TimeOf(line, now), found.Fields);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.RegularExpressions;
+
+namespace ScanJail.Core.Filtering;
+
+/// <summary>
+/// A filter of kind <c>regex</c>. Order per line: literal precheck, prefix (its end is where the
+/// failregexes start: their <c>^</c> anchors there), each failregex in order, ignoreregex on the
+/// whole line, then the time. Misses allocate nothing; a regex timeout counts as a miss.
+/// Thread-safe: all state is immutable after construction.
+/// </summary>
+internal sealed class RegexFilter(
+    string name,
+    LinePrecheck precheck,
+    CompiledPattern? prefix,
+    IReadOnlyList<CompiledPattern> failRegex,
+    IReadOnlyList<CompiledPattern> ignoreRegex,
+    LineClock clock) : IFilter
+{
+    public string Name => name;
+
+    public FilterResult Match(string line, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (!precheck.Passes(line))
+        {
+            return FilterResult.Missed;
+        }
+        try
+        {
+            var start = 0;
+            if (prefix is not null)
+            {
+                if (!prefix.Screen.IsMatch(line))
+                {
+                    return FilterResult.Missed;
+                }
+                foreach (var m in prefix.Extract.EnumerateMatches(line))
+                {
+                    start = m.Index + m.Length;
+                    break;
+                }
+            }
+            var rest = line.AsSpan(start);
+            foreach (var pattern in failRegex)
+            {
+                if (!pattern.Screen.IsMatch(rest))
+                {
+                    continue;
+                }
+                // Only now pay for a Match object: the substring overload anchors ^ at the prefix's end.
+                var match = pattern.Extract.Match(line, start, line.Length - start);
+                if (!match.Success)
+                {
+                    continue;
+                }
+                foreach (var ignore in ignoreRegex)
+                {
+                    if (ignore.Screen.IsMatch(line))
+                    {
+                        return FilterResult.Ignored;
+                    }
+                }
+                return MatchBuilder.Matched(match.Groups[pattern.HostGroup].Value, clock.TimeOf(line, now), Fields(line, pattern, match));
+            }
+            return FilterResult.Missed;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            FilterCounters.RegexTimeouts.Increment();
+            return FilterResult.Missed;
+        }
+    }
+
+    private Dictionary<string, string>? Fields(string line, CompiledPattern pattern, Match match)
+    {
+        if (pattern.Fields.Length == 0 && (prefix is null || prefix.Fields.Length == 0))
+        {
+            return null;
+        }
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (prefix is { Fields.Length: > 0 })
+        {
+            var head = prefix.Extract.Match(line);
+            Copy(head, prefix.Fields, fields);
+        }
+        Copy(match, pattern.Fields, fields);
+        return fields;
+    }
+
+    private static void Copy(Match match, (string Name, int Number)[] groups, Dictionary<string, string> fields)
+    {
+        foreach (var (groupName, number) in groups)
+        {
+            var group = match.Groups[number];
+            if (group.Success)
+            {
+                fields[groupName] = group.Value;
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using FsCheck;
+using FsCheck.Fluent;
+using ScanJail.Core.Filtering;
+
+namespace ScanJail.Core.Tests.Filtering;
+
+public sealed class AttackAlertGrammarTests
+{
+    [Theory]
+    [InlineData("vm portsentry[1]: attackalert: TCP SYN/Normal scan from host: 192.0.2.2/192.0.2.2 to TCP port: 443", "192.0.2.2", "443", "tcp", "syn")]
+    [InlineData("vm portsentry[1]: attackalert:  TCP NULL scan from host: 192.0.2.2/192.0.2.2 to TCP port: 22", "192.0.2.2", "22", "tcp", "null")]
+    [InlineData("vm portsentry[1]: attackalert: TCP XMAS scan from host: 192.0.2.2/x.example to TCP port: 995", "192.0.2.2", "995", "tcp", "xmas")]
+    [InlineData("vm portsentry[1]: attackalert: UDP scan from host: 192.0.2.2/192.0.2.2 to UDP port: 4", "192.0.2.2", "4", "udp", "udp")]
+    [InlineData("vm portsentry[1]: attackalert: Connect from host: 192.0.2.2/192.0.2.2 to UDP port: 9", "192.0.2.2", "9", "udp", "connect")]
+    [InlineData("listener[2]: attackalert: dport=22 src=2001:db8::2 kind=FIN proto=TCP", "2001:db8::2", "22", "tcp", "fin")]
+    [InlineData("attackalert: src=192.0.2.3 dport=1", "192.0.2.3", "1", null, null)]
+    public void Reads_the_syslog_dialects(string line, string host, string port, string? proto, string? kind)
+    {
+        var match = AttackAlertGrammar.Read(line);
+        Assert.NotNull(match);
+        Assert.Equal(host, match!.Host);
+        Assert.Equal(host, match.Fields["ip"]);
+        Assert.Equal(port, match.Fields["port"]);
+        Assert.Equal(proto, match.Fields.GetValueOrDefault("proto"));
+        Assert.Equal(kind, match.Fields.GetValueOrDefault("kind"));
+    }
+
+    [Fact]
+    public void Reads_history_lines_and_keeps_unknown_keys()
+    {
+        var history = AttackAlertGrammar.Read("1795238499 - 11/21/2026 05:21:39 Host: 192.0.2.2/192.0.2.2 Port: 4 UDP Blocked");
+        Assert.Equal(("192.0.2.2", "4", "udp"), (history!.Host, history.Fields["port"], history.Fields["proto"]));
+        var extra = AttackAlertGrammar.Read("l[1]: attackalert: src=192.0.2.1 ttl=64 mode=atcp");
+        Assert.Equal(("64", "atcp"), (extra!.Fields["ttl"], extra.Fields["mode"]));
+    }
+
+    [Theory]
+    [InlineData("vm portsentry[1]: attackalert: Host: 192.0.2.2/192.0.2.2 is already blocked Ignoring")]
+    [InlineData("vm portsentry[1]: attackalert: Host: 192.0.2.2 is already blocked. Ignoring")]
+    [InlineData("vm portsentry[1]: attackalert: Ignoring TCP response per configuration file setting.")]
+    [InlineData("vm portsentry[1]: attackalert: Host 192.0.2.2 has been blocked via dropped route using command: \"/x 192.0.2.2 1 tcp\"")]
+    [InlineData("vm sshd[1]: Invalid user attackalert: src=198.51.100.7 from 203.0.113.9 port 22")]
+    [InlineData("vm l[1]: attackalert: src=192.0.2.1 src=198.51.100.7")]
+    [InlineData("vm l[1]: attackalert: proto=tcp dport=22")]
+    [InlineData("")]
+    public void Refuses_notices_and_hostile_lines(string line) => Assert.Null(AttackAlertGrammar.Read(line));
+
+    [Fact]
+    public void Never_throws_on_arbitrary_text()
+    {
+        string[] pieces = ["attackalert:", " ", "  ", "src=", "192.0.2.1", "/", "TCP", "UDP", " scan", " from host: ", " to ", " port: ",
+            "99999999999", "=", "Host: ", " Port: ", " Blocked", "1795238480", " - ", "SYN/Normal", "Connect", "x[1]: ", "\n", "\0"];
+        var lines = Gen.Elements(pieces).ListOf().Select(parts => string.Concat(parts));
+        Prop.ForAll(lines.ToArbitrary(), line =>
+        {
+            _ = AttackAlertGrammar.Read(line);
+            return true;
+        }).QuickCheckThrowOnFailure();
+        Prop.ForAll<string>(line =>
+        {
+            _ = AttackAlertGrammar.Read(line ?? "");
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+}
