@@ -6,7 +6,12 @@ namespace ScanJail.Core.Filtering;
 
 public static class FilterFactory
 {
-    public static readonly TimeSpan DefaultRegexTimeout = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// A match timeout is wall-clock time, so a busy machine that pauses a thread can make a sane
+    /// regex time out and lose its line; 500 ms keeps that rare while still bounding a pattern that
+    /// backtracks catastrophically on crafted input.
+    /// </summary>
+    public static readonly TimeSpan DefaultRegexTimeout = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Builds the live filter with <paramref name="parameters"/> applied over the definition's defaults.
