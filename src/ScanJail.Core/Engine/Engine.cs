@@ -237,6 +237,7 @@ public sealed partial class Engine : IAsyncDisposable
     {
         var jails = await OnLoop(() => _jails.Values.ToList());
         _pipeline = SourcePipeline.Start(jails, _store, _inbox.Writer, Counters, _time, _loggers, _options.Replay);
+        await _pipeline.WaitStartedAsync(TimeSpan.FromSeconds(10));
     }
 
     private async Task StopPipelineAsync()

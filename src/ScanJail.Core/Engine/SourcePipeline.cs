@@ -20,6 +20,13 @@ internal sealed class SourcePipeline : IAsyncDisposable
 
     public IReadOnlyList<ILogSource> Sources => _sources;
 
+    /// <summary>Completes when every source has taken its start position (or <paramref name="limit"/> passed: a stuck file system must not hold the engine).</summary>
+    public async Task WaitStartedAsync(TimeSpan limit)
+    {
+        var all = Task.WhenAll(_sources.Select(s => s.Started));
+        await Task.WhenAny(all, Task.Delay(limit));
+    }
+
     public static SourcePipeline Start(
         IEnumerable<Jail> jails, IPositionStore positions, ChannelWriter<EngineMessage> inbox,
         EngineCounters counters, TimeProvider time, ILoggerFactory loggers, bool replay)

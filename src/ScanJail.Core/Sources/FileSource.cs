@@ -20,6 +20,7 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
     public static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(5);
 
     private readonly WakeSignal _signal = new();
+    private readonly TaskCompletionSource _startedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, FileTail> _tails = new(StringComparer.Ordinal);
     private int _rescanDue = 1;
     private bool _started;
@@ -28,6 +29,8 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
     public string Name => config.Path;
 
     public SourceCounters Counters { get; } = new();
+
+    public Task Started => _startedSignal.Task;
 
     /// <summary>Reads until <paramref name="cancellationToken"/> is cancelled, then returns normally. Call it once.</summary>
     public async Task RunAsync(ChannelWriter<LogLine> output, CancellationToken cancellationToken)
@@ -58,6 +61,9 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
                     ForgetIdleTails();
                 }
 
+                // After the first pass every tail has opened its file (or found it missing) and
+                // taken its start offset.
+                _startedSignal.TrySetResult();
                 await _signal.WaitAsync(cancellationToken);
             }
         }
@@ -67,6 +73,7 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
         }
         finally
         {
+            _startedSignal.TrySetResult();
             foreach (var tail in _tails.Values)
             {
                 tail.Dispose();

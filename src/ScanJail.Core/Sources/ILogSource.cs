@@ -14,6 +14,12 @@ public interface ILogSource
 
     SourceCounters Counters { get; }
 
+    /// <summary>
+    /// Completes once the source has taken its start positions (a new file's end, a saved offset):
+    /// a line written after that is read. The engine reports itself ready only then.
+    /// </summary>
+    Task Started { get; }
+
     Task RunAsync(ChannelWriter<LogLine> output, CancellationToken cancellationToken);
 }
 

@@ -35,7 +35,8 @@ public sealed class HostileLineTests : IDisposable
         var hostile = $"a;touch {pwned};$(touch {pwned})`touch {pwned}`'\"\\";
         TestConfig.Append(_config.AuthLog,
             TestConfig.SshFailure("192.0.2.66", user: hostile), TestConfig.SshFailure("192.0.2.66", user: hostile), TestConfig.SshFailure("192.0.2.66", user: hostile));
-        await Wait.UntilAsync(() => File.Exists(users), "the ban action", engine);
+        // The shell creates the file before printf writes to it: wait for the whole line.
+        await Wait.UntilAsync(() => File.Exists(users) && File.ReadAllText(users).EndsWith('\n'), "the ban action", engine);
 
         Assert.Equal($"192.0.2.66|{hostile}", File.ReadAllLines(users).Single());
         Assert.False(File.Exists(pwned), "text from the log was executed");
