@@ -82,6 +82,8 @@ internal static class RunCommand
         logger.LogInformation("Ready: control socket {Socket}, database {Db}", socketPath, dbPath);
         await stop.Task;
         logger.LogInformation("Stopping");
+        // The socket goes first, so no command reaches an engine that is stopping.
+        await server.DisposeAsync();
         await engine.DisposeAsync();
         return ExitCodes.Ok;
     }
