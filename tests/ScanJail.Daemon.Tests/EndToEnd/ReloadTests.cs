@@ -48,5 +48,16 @@ public sealed class ReloadTests : IDisposable
         await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.52"), "a ban at the new maxretry of 1", engine);
     }
 
+    [Fact]
+    public async Task Reload_of_one_jail_and_of_an_unknown_jail()
+    {
+        _config.TouchAuthLog();
+        await using var engine = await EngineProcess.StartAsync(_config.Dir);
+        Assert.Equal(0, (await engine.ClientAsync("reload", "ssh")).Code);
+        Assert.Equal(1, (await engine.ClientAsync("reload", "nosuchjail")).Code);
+        TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.61"), TestConfig.SshFailure("192.0.2.61"), TestConfig.SshFailure("192.0.2.61"));
+        await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.61"), "a ban after reloading the jail", engine);
+    }
+
     public void Dispose() => _config.Dispose();
 }

@@ -43,6 +43,32 @@ public sealed class RestartTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_ban_that_expired_while_the_engine_was_down_is_lifted_at_start()
+    {
+        _config.WithAcceptanceJail(bantime: "2s");
+        _config.TouchAuthLog();
+        var engine = await EngineProcess.StartAsync(_config.Dir);
+        try
+        {
+            Assert.Equal(0, (await engine.ClientAsync("ban", "ssh", "192.0.2.33")).Code);
+            await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.33"), "the ban", engine);
+            Assert.Equal(0, await engine.StopAsync());
+            await engine.DisposeAsync();
+            Assert.DoesNotContain("unban ssh 192.0.2.33", _config.ActionLines());
+
+            await Task.Delay(2500); // the ban ends while nothing runs
+            engine = await EngineProcess.StartAsync(_config.Dir);
+            await Wait.UntilAsync(() => _config.ActionLines().Contains("unban ssh 192.0.2.33"), "the unban at start", engine);
+            var (_, banned, _) = await engine.ClientAsync("banned");
+            Assert.DoesNotContain("192.0.2.33", banned, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
     private static async Task<(int CurrentlyFailed, long TotalFailed)> Status(EngineProcess engine)
     {
         var (code, stdout, _) = await engine.ClientAsync("--json", "status", "ssh");
