@@ -160,7 +160,7 @@ internal static class Fail2BanSamples
         if (expected.Value.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.String)
         {
             var local = TimeZoneInfo.ConvertTime(result.Time!.Value, Zone);
-            var want = DateTime.ParseExact(time.GetString()!, ["yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture, DateTimeStyles.None);
+            var want = DateTime.ParseExact(time.GetString()!, ["yyyy-M-dTH:m:s", "yyyy-M-dTH:m:s.FFFFFFF"], CultureInfo.InvariantCulture, DateTimeStyles.None);
             if (local.DateTime != want)
             {
                 return $"time {local.DateTime:yyyy-MM-ddTHH:mm:ss.ffffff}, expected {time.GetString()}";
