@@ -63,6 +63,9 @@ public sealed partial class Fail2BanConfig
         return (Files.Count > 0 ? Files[0] : "", 1);
     }
 
+    /// <summary>Parameters given that the filter declares nowhere (a misspelt option).</summary>
+    public List<string> Unknown { get; } = [];
+
     /// <summary>The names <c>[Init]</c> and <c>[Definition]</c> declare: what a jail may pass as parameters.</summary>
     public IReadOnlyCollection<string> Known => _combined.Keys;
 
@@ -146,6 +149,10 @@ public sealed partial class Fail2BanConfig
             if (_combined.TryGetValue(key, out var previous))
             {
                 _combined["known/" + key] = previous;
+            }
+            else
+            {
+                Unknown.Add(key);
             }
             _combined[key] = value;
         }

@@ -25,7 +25,7 @@ public static class Fail2BanFilterLoader
         }
         var config = Fail2BanConfig.Load(path, parameters);
         problems.AddRange(config.Problems);
-        foreach (var key in parameters.Keys.Where(k => !config.Known.Contains(k)))
+        foreach (var key in config.Unknown)
         {
             problems.Add($"{path}: the filter has no option '{key}' to set (known: {string.Join(", ", config.Known.Where(k => !k.StartsWith("__", StringComparison.Ordinal) && !k.Contains('/', StringComparison.Ordinal)).Order(StringComparer.Ordinal))})");
         }
