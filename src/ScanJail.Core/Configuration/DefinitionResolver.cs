@@ -1,5 +1,6 @@
 using ScanJail.Core.Actions;
 using ScanJail.Core.Filtering;
+using ScanJail.Core.Filtering.Fail2Ban;
 using YamlDotNet.RepresentationModel;
 
 namespace ScanJail.Core.Configuration;
@@ -15,6 +16,10 @@ internal sealed class DefinitionResolver(string directory, IReadOnlyList<string>
 
     public FilterDefinition? Filter(string name, string file, YamlNode? at, string? jail, string field)
     {
+        if (Fail2BanReference.Looks(name))
+        {
+            return Fail2BanFilter(name, file, at, jail, field);
+        }
         if (Find("filters", name, "filter", file, at, jail, field) is not { } path)
         {
             return null;
@@ -25,6 +30,31 @@ internal sealed class DefinitionResolver(string directory, IReadOnlyList<string>
         }
         return definition;
     }
+
+    /// <summary>
+    /// <c>fail2ban:NAME[key=value]</c> or <c>/path/NAME.conf[...]</c>: a fail2ban filter file, found in
+    /// <see cref="Fail2BanFilterDir"/> (the environment variable SCANJAIL_FAIL2BAN_FILTERDIR, else
+    /// /etc/fail2ban/filter.d). The file is checked when the filter is built.
+    /// </summary>
+    private FilterDefinition? Fail2BanFilter(string name, string file, YamlNode? at, string? jail, string field)
+    {
+        if (!Fail2BanReference.TryParse(name, out var reference, out var problem))
+        {
+            errors.Add(file, at, jail, field, problem!);
+            return null;
+        }
+        var path = reference!.PathIn(Fail2BanFilterDir);
+        if (!File.Exists(path))
+        {
+            errors.Add(file, at, jail, field, $"fail2ban filter '{name}' not found: no file {path} (set SCANJAIL_FAIL2BAN_FILTERDIR to fail2ban's filter.d)");
+            return null;
+        }
+        return new FilterDefinition(name, path, FilterKind.Regex, "fail2ban filter", null, [], [], [], null, null,
+            new Dictionary<string, string>()) { Fail2Ban = reference };
+    }
+
+    public static string Fail2BanFilterDir =>
+        Environment.GetEnvironmentVariable("SCANJAIL_FAIL2BAN_FILTERDIR") is { Length: > 0 } dir ? dir : Fail2BanFilterLoader.DefaultFilterDir;
 
     public ActionDefinition? Action(string name, string file, YamlNode? at, string? jail, string field)
     {

@@ -113,7 +113,7 @@ internal static class NamedReferenceReader
 
     private static bool CheckName(MappingReader map, YamlNode at, string name, string field, string what)
     {
-        if (PlainName.IsValid(name))
+        if (PlainName.IsValid(name) || (what == "filter" && Filtering.Fail2Ban.Fail2BanReference.Looks(name)))
         {
             return true;
         }

@@ -22,6 +22,9 @@ public sealed record FilterDefinition(
     /// null when there is no prefix or the definition was made in code.
     /// </summary>
     public FilterPattern? PrefixPattern { get; init; }
+
+    /// <summary>Set for a fail2ban filter file (<c>fail2ban:NAME</c>): the file and its bracket parameters.</summary>
+    public Fail2Ban.Fail2BanReference? Fail2Ban { get; init; }
 }
 
 public enum FilterKind

@@ -27,6 +27,20 @@ public static class FilterFactory
         var file = definition.File;
         var zone = options?.Zone ?? TimeZoneInfo.Local;
         var timeout = options?.RegexTimeout ?? DefaultRegexTimeout;
+        if (definition.Fail2Ban is { } fail2ban)
+        {
+            var merged = new Dictionary<string, string>(fail2ban.Parameters, StringComparer.Ordinal);
+            foreach (var (key, value) in parameters)
+            {
+                merged[key] = value;
+            }
+            var loaded = Fail2Ban.Fail2BanFilterLoader.Load(file, merged, zone, timeout, out var problems);
+            foreach (var problem in problems)
+            {
+                errors.Add(new ConfigError(file, 1, 1, jail, "filter", problem));
+            }
+            return loaded;
+        }
 
         var values = new Dictionary<string, string>(definition.Parameters, StringComparer.Ordinal);
         foreach (var (key, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Filtering;
+using ScanJail.Core.Filtering.Fail2Ban;
 
 namespace ScanJail.Daemon.Commands;
 
@@ -29,6 +30,10 @@ internal static class RegexCommand
     private static int Run(string logPath, string filterRef, string configDir, bool json)
     {
         var errors = new ConfigErrors();
+        if (Fail2BanReference.Looks(filterRef))
+        {
+            return RunFail2Ban(logPath, filterRef, json);
+        }
         var path = FindFilter(filterRef, Path.GetFullPath(configDir));
         if (path is null)
         {
@@ -50,6 +55,42 @@ internal static class RegexCommand
             Console.Error.WriteLine($"scanjail: no such log file: {logPath}");
             return ExitCodes.NoInput;
         }
+        return Report(logPath, path, filter, json);
+    }
+
+    /// <summary><c>fail2ban:NAME[key=value]</c> or <c>/path/NAME.conf[...]</c>: a fail2ban filter file, read as fail2ban reads it.</summary>
+    private static int RunFail2Ban(string logPath, string filterRef, bool json)
+    {
+        if (!Fail2BanReference.TryParse(filterRef, out var reference, out var problem))
+        {
+            Console.Error.WriteLine($"scanjail: {problem}");
+            return ExitCodes.Config;
+        }
+        var path = reference!.PathIn(Environment.GetEnvironmentVariable("SCANJAIL_FAIL2BAN_FILTERDIR") is { Length: > 0 } dir ? dir : Fail2BanFilterLoader.DefaultFilterDir);
+        if (!File.Exists(path))
+        {
+            Console.Error.WriteLine($"scanjail: no fail2ban filter file {path}");
+            return ExitCodes.NoInput;
+        }
+        var filter = Fail2BanFilterLoader.Load(path, reference.Parameters, TimeZoneInfo.Local, FilterFactory.DefaultRegexTimeout, out var problems);
+        if (filter is null)
+        {
+            foreach (var line in problems)
+            {
+                Console.Error.WriteLine(line);
+            }
+            return ExitCodes.Config;
+        }
+        if (!File.Exists(logPath))
+        {
+            Console.Error.WriteLine($"scanjail: no such log file: {logPath}");
+            return ExitCodes.NoInput;
+        }
+        return Report(logPath, path, filter, json);
+    }
+
+    private static int Report(string logPath, string path, IFilter filter, bool json)
+    {
         var report = FilterRun.Over(logPath, filter, TimeProvider.System.GetUtcNow());
         if (json)
         {
