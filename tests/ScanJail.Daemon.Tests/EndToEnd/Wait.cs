@@ -3,7 +3,7 @@ namespace ScanJail.Daemon.Tests.EndToEnd;
 /// <summary>Bounded polling: the machine is shared and noisy, so tests wait for conditions, never for fixed times.</summary>
 public static class Wait
 {
-    public static async Task UntilAsync(Func<bool> condition, string what, EngineProcess? engine = null, double seconds = 20)
+    public static async Task UntilAsync(Func<bool> condition, string what, EngineProcess? engine = null, double seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
@@ -16,7 +16,7 @@ public static class Wait
         }
     }
 
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what, EngineProcess? engine = null, double seconds = 20)
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, EngineProcess? engine = null, double seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
