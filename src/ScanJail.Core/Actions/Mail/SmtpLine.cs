@@ -7,7 +7,7 @@ namespace ScanJail.Core.Actions.Mail;
 /// Reads SMTP replies (multi-line: "250-..." continues, "250 ..." ends) and writes commands. Reads a
 /// byte at a time so that nothing past a reply is buffered: STARTTLS hands the raw stream to TLS next.
 /// </summary>
-internal sealed class SmtpLine(Stream stream)
+internal sealed class SmtpLine(Stream stream, string[] stage)
 {
     private const int MaxLine = 4096;
     private readonly byte[] _one = new byte[1];
@@ -20,6 +20,7 @@ internal sealed class SmtpLine(Stream stream)
 
     public async Task<IReadOnlyList<string>> CommandAsync(string command, int expected, CancellationToken token, string? shown = null, int also = 0)
     {
+        stage[0] = (shown ?? command).Split(' ')[0];
         await WriteAsync(command + "\r\n", token);
         return await ExpectAsync(expected, token, shown ?? command, also);
     }

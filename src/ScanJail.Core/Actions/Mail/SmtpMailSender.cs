@@ -17,17 +17,18 @@ internal sealed class SmtpMailSender(SmtpSettings settings) : IMailSender
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         var token = timeout.Token;
+        var stage = new string[] { "connect" };
         try
         {
-            await DialogueAsync(mail, token);
+            await DialogueAsync(mail, stage, token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"no answer from {settings.Host}:{settings.Port} within {settings.Timeout.TotalSeconds:0.#}s");
+            throw new TimeoutException($"no answer from {settings.Host}:{settings.Port} within {settings.Timeout.TotalSeconds:0.#}s (at {stage[0]})");
         }
     }
 
-    private async Task DialogueAsync(OutgoingMail mail, CancellationToken token)
+    private async Task DialogueAsync(OutgoingMail mail, string[] stage, CancellationToken token)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(settings.Host, settings.Port, token);
@@ -36,9 +37,10 @@ internal sealed class SmtpMailSender(SmtpSettings settings) : IMailSender
         {
             if (settings.Tls == MailTls.Implicit)
             {
+                stage[0] = "TLS handshake";
                 stream = await StartTlsAsync(stream, token);
             }
-            var line = new SmtpLine(stream);
+            var line = new SmtpLine(stream, stage);
             await line.ExpectAsync(220, token);
             var extensions = await line.CommandAsync($"EHLO {mail.HostName}", 250, token);
             if (settings.Tls == MailTls.StartTls)
@@ -48,8 +50,9 @@ internal sealed class SmtpMailSender(SmtpSettings settings) : IMailSender
                     throw new MailException($"{settings.Host} does not offer STARTTLS (set tls: none or implicit)");
                 }
                 await line.CommandAsync("STARTTLS", 220, token);
+                stage[0] = "TLS handshake";
                 stream = await StartTlsAsync(stream, token);
-                line = new SmtpLine(stream);
+                line = new SmtpLine(stream, stage);
                 extensions = await line.CommandAsync($"EHLO {mail.HostName}", 250, token);
             }
             if (!string.IsNullOrEmpty(settings.UserName))
