@@ -102,13 +102,18 @@ public static class StatusFormatter
         return text.ToString();
     }
 
-    private static bool IsFailing(ActionHealth action) => action.Failed > 0 || action.Retrying > 0;
+    private static bool IsFailing(ActionHealth action) => action.Failed > 0 || action.Retrying > 0 || action.Dropped > 0;
 
     private static string Health(ActionHealth action, TimeZoneInfo zone)
     {
         var text = string.Create(
             CultureInfo.InvariantCulture,
             $"{action.Succeeded} succeeded, {action.Failed} failed, {action.Retrying} retrying, {action.Pending} pending");
+        if (action.Dropped > 0)
+        {
+            // Only bounded queues (mail, webhook) drop; shown only then, so other actions read as before.
+            text += string.Create(CultureInfo.InvariantCulture, $", {action.Dropped} dropped (queue full)");
+        }
         if (action.LastError is not null)
         {
             text += $", last error: {Clean(action.LastError)}";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScanJail.Core.Actions.Notify;
 using ScanJail.Core.Configuration;
 using YamlDotNet.RepresentationModel;
 
@@ -32,6 +33,11 @@ public static class ActionFactory
             }
             merged[name] = value;
         }
+        if (NotifyKinds.IsNotify(definition.Kind))
+        {
+            NotifyKinds.Validate(definition.Kind, merged, (name, message) =>
+                errors.Add(file, at, jail, $"actions.{definition.Name}.{name}", $"action '{definition.Name}' ({definition.File}): {message}"));
+        }
         return merged;
     }
 
@@ -42,6 +48,10 @@ public static class ActionFactory
     /// <summary>The live action of one jail, with its own queue and the given retry policy.</summary>
     public static IJailAction Create(ActionConfig action, string jail, TimeProvider time, ILogger logger, ActionRetryOptions retry)
     {
+        if (NotifyKinds.IsNotify(action.Definition.Kind))
+        {
+            return NotifyKinds.Create(action, jail, time, logger, retry);
+        }
         IVerbRunner runner = action.Definition.Kind == ActionLoader.LogKind
             ? new LogVerbRunner(jail, logger)
             : new CommandVerbRunner(action.Definition, action.Parameters, jail, time);

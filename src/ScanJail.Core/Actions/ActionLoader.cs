@@ -1,4 +1,5 @@
 using System.Globalization;
+using ScanJail.Core.Actions.Notify;
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Time;
 using YamlDotNet.RepresentationModel;
@@ -47,12 +48,25 @@ public static class ActionLoader
         reader.Scalar("description");
 
         var kind = reader.Scalar("kind") ?? CommandKind;
-        if (kind is not (CommandKind or LogKind))
+        var notify = NotifyKinds.IsNotify(kind);
+        if (kind is not (CommandKind or LogKind) && !notify)
         {
-            reader.Error(reader.Get("kind"), "kind", $"unknown action kind '{kind}'; use '{CommandKind}' (argv commands) or '{LogKind}' (the engine's log)");
+            reader.Error(reader.Get("kind"), "kind",
+                $"unknown action kind '{kind}'; use '{CommandKind}' (argv commands), '{LogKind}' (the engine's log), " +
+                $"'{NotifyKinds.MailKind}' (SMTP), '{NotifyKinds.SendmailKind}' (the local MTA) or '{NotifyKinds.WebhookKind}' (HTTP)");
         }
 
         var parameters = ReadParameters(reader);
+        if (notify)
+        {
+            // A notification kind knows its parameters; the file changes their defaults (and may add its own tags).
+            var all = NotifyKinds.Defaults(kind);
+            foreach (var (key, value) in parameters)
+            {
+                all[key] = value;
+            }
+            parameters = all;
+        }
         var timeout = ReadTimeout(reader);
 
         var commands = new Dictionary<ActionVerb, IReadOnlyList<IReadOnlyList<string>>>();
@@ -64,9 +78,9 @@ public static class ActionLoader
             {
                 continue;
             }
-            if (kind == LogKind)
+            if (kind == LogKind || notify)
             {
-                reader.Error(node, key, $"a '{LogKind}' action runs no commands; remove '{key}' or use kind: {CommandKind}");
+                reader.Error(node, key, $"a '{kind}' action runs no commands; remove '{key}' or use kind: {CommandKind}");
                 continue;
             }
             var argvs = ReadVerb(reader, key, node);

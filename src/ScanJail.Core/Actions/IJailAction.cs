@@ -20,7 +20,10 @@ public interface IJailAction : IAsyncDisposable
     Task DrainAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>An action's record for <c>status</c> and <c>stats</c>.</summary>
+/// <summary>
+/// An action's record for <c>status</c> and <c>stats</c>. <c>Dropped</c>: items a bounded queue (webhook, mail)
+/// threw away, oldest first, rather than growing without limit.
+/// </summary>
 public sealed record ActionHealth(
     string Action,
     long Succeeded,
@@ -28,4 +31,5 @@ public sealed record ActionHealth(
     long Retrying,
     int Pending,
     string? LastError,
-    DateTimeOffset? LastErrorAt);
+    DateTimeOffset? LastErrorAt,
+    long Dropped = 0);

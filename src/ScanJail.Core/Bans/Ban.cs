@@ -7,6 +7,8 @@ namespace ScanJail.Core.Bans;
 /// <paramref name="Count"/> is this address's how-many-th ban in the jail (1 for the first), which
 /// drives the bantime increment. <paramref name="Fields"/> are the captures of the failure that
 /// triggered it (empty for a manual ban); they fill action tags such as <c>&lt;user&gt;</c>.
+/// <paramref name="Lines"/> are the log lines that led to the ban (bounded, see <c>Jails.RecentLines</c>),
+/// for notifications; not stored in the database, so null after a restart and for manual bans.
 /// </summary>
 public sealed record Ban(
     string Jail,
@@ -16,7 +18,8 @@ public sealed record Ban(
     int Failures,
     int Count,
     IReadOnlyDictionary<string, string> Fields,
-    bool Manual = false)
+    bool Manual = false,
+    IReadOnlyList<string>? Lines = null)
 {
     public bool Permanent => End is null;
 

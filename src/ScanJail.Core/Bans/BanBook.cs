@@ -33,7 +33,8 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     /// Bans <paramref name="address"/> in <paramref name="jail"/> unless it is already banned there.
     /// <paramref name="duration"/> overrides the jail's bantime (manual bans); <paramref name="permanent"/> overrides both.
     /// </summary>
-    public Ban? Ban(Jail jail, IPAddress address, int failures, IReadOnlyDictionary<string, string> fields, TimeSpan? duration = null, bool permanent = false, bool manual = false)
+    public Ban? Ban(Jail jail, IPAddress address, int failures, IReadOnlyDictionary<string, string> fields, TimeSpan? duration = null, bool permanent = false, bool manual = false,
+        IReadOnlyList<string>? lines = null)
     {
         if (IsBanned(jail.Name, address))
         {
@@ -42,7 +43,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         var now = time.GetUtcNow();
         var count = 1 + Guard(() => store.CountPreviousBans(jail.Name, address, now - HistoryWindow), 0);
         var length = permanent ? null : duration ?? jail.Config.BanTime.For(count);
-        var ban = new Ban(jail.Name, address, now, now + length, failures, count, fields, manual);
+        var ban = new Ban(jail.Name, address, now, now + length, failures, count, fields, manual, lines);
         Guard(() => store.SaveBan(ban));
         Apply(jail, ban);
         jail.TotalBanned++;

@@ -171,7 +171,8 @@ public sealed partial class Engine : IAsyncDisposable
         Counters.Failures.Increment();
         jail.TotalFailed++;
         var (failures, ban) = jail.Counter.Add(failure.Address, failure.Time);
-        if (ban && _book.Ban(jail, failure.Address, failures, failure.Fields) is not null)
+        jail.Recent.Add(failure.Address, failure.Line);
+        if (ban && _book.Ban(jail, failure.Address, failures, failure.Fields, lines: jail.Recent.Take(failure.Address)) is not null)
         {
             Counters.Bans.Increment();
         }

@@ -16,6 +16,8 @@ public sealed class Jail(JailConfig config, IFilter filter, IReadOnlyList<IJailA
     public IReadOnlyList<IJailAction> Actions { get; } = actions;
     public FailureCounter Counter { get; } = new(config.FindTime, config.MaxRetry);
     public IgnoreList Ignore { get; } = new(config.IgnoreIp, config.IgnoreSelf);
+    /// <summary>The lines that led to a ban, for notifications (<c>&lt;matches&gt;</c>).</summary>
+    public RecentLines Recent { get; } = new(Math.Clamp(config.MaxRetry, 1, RecentLines.DefaultPerAddress));
     public long TotalFailed { get; set; }
     public long TotalBanned { get; set; }
 }
