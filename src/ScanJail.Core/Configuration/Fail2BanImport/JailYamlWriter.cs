@@ -96,8 +96,15 @@ internal static partial class JailYamlWriter
         {
             text.Append("    ignoreip: [").Append(string.Join(", ", jail.IgnoreIp.Select(Scalar))).Append("]\n");
         }
-        Key(text, "ignoreself", jail.IgnoreSelf is { } self ? (self ? "true" : "false") : null);
-        Key(text, "usedns", jail.UseDns);
+        if (jail.IgnoreSelf is { } self)
+        {
+            text.Append("    ignoreself: ").Append(self ? "true" : "false").Append('\n');
+        }
+        if (jail.UseDns is not null)
+        {
+            // yes/no/warn: words the importer chose, read back as text by jail.yaml's reader.
+            text.Append("    usedns: ").Append(jail.UseDns).Append('\n');
+        }
         text.Append("    actions:\n");
         foreach (var (name, replaces) in jail.Actions)
         {
