@@ -59,6 +59,8 @@ public sealed class JailImporterTests
         Assert.Null(recidive.BanTime.Base);
         Assert.Equal(Networks("203.0.113.0/24", "2001:db8::/32"), recidive.IgnoreIp.Select(n => n.ToString()));
         Assert.False(recidive.IgnoreSelf);
+        Assert.Equal(DnsMode.No, recidive.UseDns);
+        Assert.Equal(DnsMode.Warn, sshd.UseDns);
 
         Assert.False(jails["postfix"].Enabled);
     }
