@@ -58,9 +58,14 @@ internal static partial class JailYamlWriter
         {
             text.Append("    # not translated: ").Append(JailImporter.Flat(item)).Append('\n');
         }
+        // Said even when true: a shipped jail of the same name (sshd) is off until enabled.
         if (jail.Disabled is not null)
         {
             text.Append("    enabled: false   # ").Append(JailImporter.Flat(jail.Disabled)).Append('\n');
+        }
+        else
+        {
+            text.Append("    enabled: true\n");
         }
         if (jail.Sources.Count == 1)
         {
