@@ -7,6 +7,7 @@ var root = new RootCommand("scanjail: bans hosts that attack this server, from i
     RunCommand.Create(),
     CheckCommand.Create(),
     RegexCommand.Create(),
+    ImportFail2BanCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

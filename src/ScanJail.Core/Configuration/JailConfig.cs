@@ -17,7 +17,11 @@ public sealed record JailConfig(
     BanTimePolicy BanTime,
     IReadOnlyList<IpNetwork> IgnoreIp,
     bool IgnoreSelf,
-    IReadOnlyList<ActionConfig> Actions);
+    IReadOnlyList<ActionConfig> Actions)
+{
+    /// <summary><c>usedns</c>: what a captured host name becomes (see <see cref="DnsMode"/>).</summary>
+    public DnsMode UseDns { get; init; } = DnsMode.Warn;
+}
 
 /// <summary>Where a jail reads lines from. Other kinds (syslog, journald, stdin) come later.</summary>
 public abstract record SourceConfig;

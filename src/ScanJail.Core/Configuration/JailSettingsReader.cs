@@ -31,6 +31,7 @@ internal static class JailSettingsReader
             IgnoreIp = IgnoreIp(map),
             IgnoreSelf = Flag(map, "ignoreself"),
             Actions = NamedReferenceReader.ReadList(map, "actions", "action"),
+            UseDns = UseDns(map),
         };
         map.ReportUnknownKeys();
         return layer;
@@ -46,6 +47,25 @@ internal static class JailSettingsReader
 
     private static Setting<bool>? Flag(MappingReader map, string key) =>
         map.Flag(key) is { } value ? new Setting<bool>(value, map.File, map.Get(key)) : null;
+
+    private static Setting<DnsMode>? UseDns(MappingReader map)
+    {
+        var text = map.Scalar("usedns");
+        // YAML 1.1 habits: yes/no may arrive as true/false.
+        DnsMode? mode = text?.ToLowerInvariant() switch
+        {
+            null => null,
+            "yes" or "true" => DnsMode.Yes,
+            "warn" => DnsMode.Warn,
+            "no" or "false" => DnsMode.No,
+            _ => null,
+        };
+        if (text is not null && mode is null)
+        {
+            map.Error(map.Get("usedns"), "usedns", $"expected yes (resolve host names), warn (drop them with a warning) or no (drop them), found '{text}'");
+        }
+        return mode is { } m ? new Setting<DnsMode>(m, map.File, map.Get("usedns")) : null;
+    }
 
     private static Setting<int>? MaxRetry(MappingReader map) =>
         map.Number("maxretry", 1, 1_000_000) is { } value ? new Setting<int>(value, map.File, map.Get("maxretry")) : null;

@@ -12,6 +12,9 @@ public sealed class EngineCounters
     public Counter Failures { get; } = new();
     public Counter FailuresNotAnAddress { get; } = new();
     public Counter FailuresTooOld { get; } = new();
+    public Counter FailuresDnsDropped { get; } = new();
+    public Counter FailuresDnsResolved { get; } = new();
+    public Counter FailuresDnsUnresolved { get; } = new();
     public Counter FailuresIgnoredAddress { get; } = new();
     public Counter FailuresWhileBanned { get; } = new();
     public Counter Bans { get; } = new();
@@ -28,6 +31,9 @@ public sealed class EngineCounters
         ["failures"] = Failures.Value,
         ["failures.not-an-address"] = FailuresNotAnAddress.Value,
         ["failures.too-old"] = FailuresTooOld.Value,
+        ["failures.dns-dropped"] = FailuresDnsDropped.Value,
+        ["failures.dns-resolved"] = FailuresDnsResolved.Value,
+        ["failures.dns-unresolved"] = FailuresDnsUnresolved.Value,
         ["failures.ignored-address"] = FailuresIgnoredAddress.Value,
         ["failures.while-banned"] = FailuresWhileBanned.Value,
         ["bans"] = Bans.Value,

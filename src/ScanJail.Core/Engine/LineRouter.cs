@@ -1,6 +1,10 @@
+using System.Net;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using ScanJail.Core.Configuration;
 using ScanJail.Core.Filtering;
 using ScanJail.Core.Jails;
+using ScanJail.Core.Net;
 using ScanJail.Core.Sources;
 
 namespace ScanJail.Core.Engine;
@@ -8,12 +12,18 @@ namespace ScanJail.Core.Engine;
 /// <summary>
 /// Runs the filters of every jail that reads one source over its lines and sends failures to the
 /// engine loop. Positions travel behind the failures of their line, so the loop never saves a
-/// position past a failure it has not counted.
+/// position past a failure it has not counted. A host name captured by a filter follows the jail's
+/// <c>usedns</c>: handed to <paramref name="resolver"/> (yes), or dropped and counted (no, warn).
 /// </summary>
-internal sealed class LineRouter(IReadOnlyList<JailRoute> routes, ChannelWriter<EngineMessage> inbox, EngineCounters counters, TimeProvider time, bool replay)
+internal sealed class LineRouter(
+    IReadOnlyList<JailRoute> routes, ChannelWriter<EngineMessage> inbox, EngineCounters counters, TimeProvider time, bool replay,
+    HostResolver? resolver = null, ILogger? logger = null)
 {
     private const int PositionEvery = 512;
+    private const int MaxWarnedNames = 10_000;
+    private static readonly TimeSpan WarnEvery = TimeSpan.FromMinutes(1);
     private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
+    private readonly Dictionary<string, DateTimeOffset> _warned = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Routes until <paramref name="lines"/> completes (its source stopped), then sends the last position.</summary>
     public async Task RunAsync(ChannelReader<LogLine> lines)
@@ -68,7 +78,8 @@ internal sealed class LineRouter(IReadOnlyList<JailRoute> routes, ChannelWriter<
                     continue;
             }
             matched = true;
-            if (result.Address is null)
+            var isName = result.Address is null && HostName.Looks(result.RawHost);
+            if (result.Address is null && !isName)
             {
                 counters.FailuresNotAnAddress.Increment();
                 continue;
@@ -80,8 +91,45 @@ internal sealed class LineRouter(IReadOnlyList<JailRoute> routes, ChannelWriter<
                 counters.FailuresTooOld.Increment();
                 continue;
             }
-            failures.Add(new Failure(route.Jail, result.Address, at, result.Fields ?? NoFields, line.Text, line.Origin));
+            var failure = new Failure(route.Jail, result.Address ?? IPAddress.None, at, result.Fields ?? NoFields, line.Text, line.Origin);
+            if (isName)
+            {
+                OnHostName(route, result.RawHost!, failure);
+                continue;
+            }
+            failures.Add(failure);
         }
         (matched ? counters.LinesMatched : ignored ? counters.LinesIgnored : counters.LinesMissed).Increment();
+    }
+
+    private void OnHostName(JailRoute route, string host, Failure failure)
+    {
+        if (route.UseDns == DnsMode.Yes && resolver is not null)
+        {
+            if (!resolver.TryEnqueue(new HostLookup(failure, host)))
+            {
+                // The resolver is behind (slow DNS): dropping keeps the router from waiting on it.
+                counters.FailuresDnsDropped.Increment();
+            }
+            return;
+        }
+        counters.FailuresDnsDropped.Increment();
+        if (route.UseDns != DnsMode.Warn || logger is null)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        if (_warned.TryGetValue(host, out var last) && now - last < WarnEvery)
+        {
+            return;
+        }
+        if (_warned.Count >= MaxWarnedNames)
+        {
+            _warned.Clear();
+        }
+        _warned[host] = now;
+        logger.LogWarning(
+            "Jail {Jail}: the filter captured host name {Host}, not an address; failure dropped (usedns: warn; usedns: yes resolves names, usedns: no drops them silently)",
+            route.Jail, host);
     }
 }

@@ -17,6 +17,7 @@ internal sealed class SourcePipeline : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly List<ILogSource> _sources = [];
+    private HostResolver? _resolver;
 
     public IReadOnlyList<ILogSource> Sources => _sources;
 
@@ -42,13 +43,19 @@ internal sealed class SourcePipeline : IAsyncDisposable
                     entry = (file, []);
                     byPath[file.Path] = entry;
                 }
-                entry.Routes.Add(new JailRoute(jail.Name, jail.Filter, jail.Config.FindTime));
+                entry.Routes.Add(new JailRoute(jail.Name, jail.Filter, jail.Config.FindTime, jail.Config.UseDns));
             }
+        }
+        // usedns: yes: one resolver for every router, only when a jail asks for it.
+        if (byPath.Values.Any(e => e.Routes.Any(r => r.UseDns == DnsMode.Yes)))
+        {
+            pipeline._resolver = new HostResolver(inbox, counters, loggers.CreateLogger<HostResolver>());
         }
         foreach (var (_, (config, routes)) in byPath)
         {
             var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>());
-            pipeline.Add(source, new LineRouter(routes, inbox, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
+            var router = new LineRouter(routes, inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>());
+            pipeline.Add(source, router, loggers.CreateLogger<SourcePipeline>());
         }
         return pipeline;
     }
@@ -84,6 +91,10 @@ internal sealed class SourcePipeline : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await Task.WhenAll(_tasks);
+        if (_resolver is not null)
+        {
+            await _resolver.DisposeAsync();
+        }
         _stop.Dispose();
     }
 }
