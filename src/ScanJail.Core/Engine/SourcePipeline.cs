@@ -29,7 +29,7 @@ internal sealed class SourcePipeline : IAsyncDisposable
 
     public static SourcePipeline Start(
         IEnumerable<Jail> jails, IPositionStore positions, ChannelWriter<EngineMessage> inbox,
-        EngineCounters counters, TimeProvider time, ILoggerFactory loggers, bool replay)
+        EngineCounters counters, TimeProvider time, ILoggerFactory loggers, bool replay, ICursorStore? cursors = null)
     {
         var pipeline = new SourcePipeline();
         var byPath = new Dictionary<string, (FileSourceConfig Config, List<JailRoute> Routes)>(StringComparer.Ordinal);
@@ -48,6 +48,10 @@ internal sealed class SourcePipeline : IAsyncDisposable
         foreach (var (_, (config, routes)) in byPath)
         {
             var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>());
+            pipeline.Add(source, new LineRouter(routes, inbox, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
+        }
+        foreach (var (source, routes) in IntakeSources.Create(jails, cursors, time, loggers))
+        {
             pipeline.Add(source, new LineRouter(routes, inbox, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
         }
         return pipeline;

@@ -18,4 +18,5 @@ public sealed class Jail(JailConfig config, IFilter filter, IReadOnlyList<IJailA
     public IgnoreList Ignore { get; } = new(config.IgnoreIp, config.IgnoreSelf);
     public long TotalFailed { get; set; }
     public long TotalBanned { get; set; }
+    public OriginTally Origins { get; set; } = new();
 }
