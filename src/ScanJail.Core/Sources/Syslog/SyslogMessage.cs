@@ -53,6 +53,8 @@ public sealed record SyslogMessage(
                 text.Append('[').Append(ProcId).Append(']');
             }
             text.Append(": ");
+            // rsyslog keeps the space after an RFC 3164 tag as part of MSG; the ": " above already has it.
+            return text.Append(Message.StartsWith(' ') ? Message.AsSpan(1) : Message).ToString();
         }
         return text.Append(Message).ToString();
     }
