@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace ScanJail.Daemon.Tests.Intake;
 
 /// <summary><c>make install</c> into a temporary DESTDIR: the tree, the installed program working, <c>systemd-analyze verify</c> on the units, and <c>make uninstall</c>.</summary>
+[Collection(AloneWhileInstalling.Name)]
 public sealed class InstallTests : IDisposable
 {
     private readonly string _dest = Directory.CreateTempSubdirectory("scanjail-destdir-").FullName;
