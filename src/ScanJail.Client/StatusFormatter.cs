@@ -48,6 +48,16 @@ public static class StatusFormatter
             }
             text.Append('\n');
         }
+        foreach (var origin in status.Origins ?? [])
+        {
+            // Where forwarded failures came from: one line per sending host.
+            text.Append(CultureInfo.InvariantCulture, $"   origin {Clean(origin.Origin)}: {origin.Failures} failed");
+            if (origin.Banned.Count > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $", banned {string.Join(" ", origin.Banned.Select(Clean))}");
+            }
+            text.Append('\n');
+        }
         return text.ToString();
     }
 

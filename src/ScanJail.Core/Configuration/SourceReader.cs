@@ -6,6 +6,8 @@ namespace ScanJail.Core.Configuration;
 /// Reads a jail's <c>source:</c>: a path, a list of paths, or <c>{ file: PATH, from: start|end, maxline: N }</c>
 /// (list items may be such mappings too). Relative paths are relative to the configuration directory;
 /// globs (<c>*</c>, <c>?</c>, <c>[...]</c>) stay patterns for the file source to expand.
+/// <c>stdin</c>, <c>{ syslog: ... }</c> and <c>{ journald: ... }</c> are read by <see cref="IntakeSourceReader"/>
+/// (a file named stdin is written <c>./stdin</c>).
 /// </summary>
 internal static class SourceReader
 {
@@ -45,6 +47,9 @@ internal static class SourceReader
     {
         switch (node)
         {
+            case YamlScalarNode { Value: IntakeSourceReader.Stdin }:
+                into.Add(new StdinSourceConfig());
+                break;
             case YamlScalarNode scalar:
                 if (PathOf(map, scalar, field, directory) is { } path)
                 {
@@ -52,7 +57,15 @@ internal static class SourceReader
                 }
                 break;
             case YamlMappingNode mapping:
-                if (ReadFile(new MappingReader(mapping, map.File, map.Jail, field, map.Errors), directory) is { } file)
+                var reader = new MappingReader(mapping, map.File, map.Jail, field, map.Errors);
+                if (IntakeSourceReader.TryRead(reader, directory, out var other))
+                {
+                    if (other is not null)
+                    {
+                        into.Add(other);
+                    }
+                }
+                else if (ReadFile(reader, directory) is { } file)
                 {
                     into.Add(file);
                 }

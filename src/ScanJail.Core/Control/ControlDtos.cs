@@ -16,7 +16,14 @@ public sealed record JailStatus(
     int CurrentlyBanned,
     long TotalBanned,
     IReadOnlyList<string> BannedAddresses,
-    IReadOnlyList<ActionHealth> Actions);
+    IReadOnlyList<ActionHealth> Actions)
+{
+    /// <summary>Where the failures came from (syslog and journal sources), when any carried an origin.</summary>
+    public IReadOnlyList<OriginInfo>? Origins { get; init; }
+}
+
+/// <summary>One origin of a jail's failures: the sending host, how many failures it reported, and the banned addresses it reported last.</summary>
+public sealed record OriginInfo(string Origin, long Failures, IReadOnlyList<string> Banned);
 
 /// <summary>One active ban, for <c>banned</c>.</summary>
 public sealed record BanInfo(string Jail, string Address, DateTimeOffset Start, DateTimeOffset? End, int Failures, int Count, bool Manual);

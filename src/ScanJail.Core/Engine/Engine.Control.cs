@@ -24,11 +24,14 @@ public sealed partial class Engine : IEngineControl
             j.Name,
             j.Counter.CurrentlyFailing(_time.GetUtcNow()),
             j.TotalFailed,
-            [.. j.Config.Sources.OfType<FileSourceConfig>().Select(s => s.Path)],
+            [.. j.Config.Sources.Select(DescribeSource)],
             bans.Count,
             j.TotalBanned,
             [.. bans.Select(b => b.Address.ToString())],
-            [.. j.Actions.Select(a => a.Health)]);
+            [.. j.Actions.Select(a => a.Health)])
+        {
+            Origins = [.. j.Origins.Snapshot(bans.Select(b => b.Address)).Select(o => new OriginInfo(o.Origin, o.Failures, [.. o.Banned.Select(a => a.ToString())]))],
+        };
     }).GetAwaiter().GetResult();
 
     public Task<ControlOutcome> BanAsync(string jail, IPAddress address, TimeSpan? duration, bool permanent, CancellationToken cancellationToken) => OnLoop(() =>
@@ -101,6 +104,7 @@ public sealed partial class Engine : IEngineControl
             counters["lines.invalid-utf8"] = counters.GetValueOrDefault("lines.invalid-utf8") + source.Counters.InvalidUtf8.Value;
             counters["sources.rotations"] = counters.GetValueOrDefault("sources.rotations") + source.Counters.Rotations.Value;
             counters["sources.errors"] = counters.GetValueOrDefault("sources.errors") + source.Counters.Errors.Value;
+            counters["sources.refused"] = counters.GetValueOrDefault("sources.refused") + source.Counters.Refused.Value;
         }
         return new EngineStats(StartedAt, counters, [.. _jails.Values.SelectMany(j => j.Actions).Select(a => a.Health)]);
     }).GetAwaiter().GetResult();
@@ -204,6 +208,15 @@ public sealed partial class Engine : IEngineControl
             await action.DisposeAsync();
         }
     }
+
+    private static string DescribeSource(SourceConfig source) => source switch
+    {
+        FileSourceConfig file => file.Path,
+        SyslogSourceConfig syslog => syslog.Address.ToString(),
+        JournaldSourceConfig journald => journald.Key,
+        StdinSourceConfig => "stdin",
+        _ => source.ToString() ?? "",
+    };
 
     private static string Describe(Ban ban) => ban.End is null ? "permanently" : $"for {ban.Duration}";
 }

@@ -170,6 +170,10 @@ public sealed partial class Engine : IAsyncDisposable
         }
         Counters.Failures.Increment();
         jail.TotalFailed++;
+        if (failure.Origin is { } origin)
+        {
+            jail.Origins.Add(origin, failure.Address);
+        }
         var (failures, ban) = jail.Counter.Add(failure.Address, failure.Time);
         jail.Recent.Add(failure.Address, failure.Line);
         if (ban && _book.Ban(jail, failure.Address, failures, failure.Fields, lines: jail.Recent.Take(failure.Address)) is not null)
@@ -237,7 +241,7 @@ public sealed partial class Engine : IAsyncDisposable
     private async Task StartPipelineAsync()
     {
         var jails = await OnLoop(() => _jails.Values.ToList());
-        _pipeline = SourcePipeline.Start(jails, _store, _inbox.Writer, Counters, _time, _loggers, _options.Replay);
+        _pipeline = SourcePipeline.Start(jails, _store, _inbox.Writer, Counters, _time, _loggers, _options.Replay, _store);
         await _pipeline.WaitStartedAsync(TimeSpan.FromSeconds(10));
     }
 

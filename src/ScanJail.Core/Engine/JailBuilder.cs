@@ -23,6 +23,7 @@ internal static class JailBuilder
             jail.Counter.CopyFrom(previous.Counter);
             jail.TotalFailed = previous.TotalFailed;
             jail.TotalBanned = previous.TotalBanned;
+            jail.Origins = previous.Origins;
         }
         return jail;
     }

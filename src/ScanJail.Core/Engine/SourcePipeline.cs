@@ -30,7 +30,7 @@ internal sealed class SourcePipeline : IAsyncDisposable
 
     public static SourcePipeline Start(
         IEnumerable<Jail> jails, IPositionStore positions, ChannelWriter<EngineMessage> inbox,
-        EngineCounters counters, TimeProvider time, ILoggerFactory loggers, bool replay)
+        EngineCounters counters, TimeProvider time, ILoggerFactory loggers, bool replay, ICursorStore? cursors = null)
     {
         var pipeline = new SourcePipeline();
         var byPath = new Dictionary<string, (FileSourceConfig Config, List<JailRoute> Routes)>(StringComparer.Ordinal);
@@ -56,6 +56,10 @@ internal sealed class SourcePipeline : IAsyncDisposable
             var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>());
             var router = new LineRouter(routes, inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>());
             pipeline.Add(source, router, loggers.CreateLogger<SourcePipeline>());
+        }
+        foreach (var (source, routes) in IntakeSources.Create(jails, cursors, time, loggers))
+        {
+            pipeline.Add(source, new LineRouter(routes, inbox, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
         }
         return pipeline;
     }

@@ -20,4 +20,5 @@ public sealed class Jail(JailConfig config, IFilter filter, IReadOnlyList<IJailA
     public RecentLines Recent { get; } = new(Math.Clamp(config.MaxRetry, 1, RecentLines.DefaultPerAddress));
     public long TotalFailed { get; set; }
     public long TotalBanned { get; set; }
+    public OriginTally Origins { get; set; } = new();
 }

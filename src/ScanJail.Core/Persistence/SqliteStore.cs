@@ -14,7 +14,7 @@ namespace ScanJail.Core.Persistence;
 /// lines after it are read again and counted once. One connection, guarded by a lock (file sources
 /// read positions from their own tasks).
 /// </summary>
-public sealed class SqliteStore : IPositionStore, IDisposable
+public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
 {
     private const int SchemaVersion = 1;
     private readonly Lock _gate = new();
@@ -60,6 +60,7 @@ public sealed class SqliteStore : IPositionStore, IDisposable
             CREATE INDEX IF NOT EXISTS ban_history_key ON ban_history (jail, ip);
             CREATE TABLE IF NOT EXISTS positions (path TEXT PRIMARY KEY, device INTEGER NOT NULL, inode INTEGER NOT NULL, offset INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS failures (jail TEXT NOT NULL, ip TEXT NOT NULL, times TEXT NOT NULL, PRIMARY KEY (jail, ip));
+            CREATE TABLE IF NOT EXISTS cursors (source TEXT PRIMARY KEY, cursor TEXT NOT NULL);
             """);
         Execute($"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SchemaVersion}')");
     }
@@ -152,6 +153,26 @@ public sealed class SqliteStore : IPositionStore, IDisposable
     }
 
     public void Save(FilePosition position) => SaveCheckpoint([position], [], []);
+
+    /// <summary>The journal cursor saved for a journald source (by its key), or null.</summary>
+    public string? LoadCursor(string key)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT cursor FROM cursors WHERE source = $source";
+            Bind(cmd, ("$source", key));
+            return cmd.ExecuteScalar() as string;
+        }
+    }
+
+    public void SaveCursor(string key, string cursor)
+    {
+        lock (_gate)
+        {
+            Run(null, "INSERT OR REPLACE INTO cursors (source, cursor) VALUES ($source, $cursor)", ("$source", key), ("$cursor", cursor));
+        }
+    }
 
     /// <summary>
     /// Writes positions and changed failure entries atomically. <paramref name="failures"/> are the

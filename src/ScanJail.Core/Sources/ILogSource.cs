@@ -32,4 +32,7 @@ public sealed class SourceCounters
     public Counter InvalidUtf8 { get; } = new();
     public Counter Rotations { get; } = new();
     public Counter Errors { get; } = new();
+
+    /// <summary>Network sources: senders refused (outside the allow list, or too many connections).</summary>
+    public Counter Refused { get; } = new();
 }

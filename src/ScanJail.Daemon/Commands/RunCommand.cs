@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ScanJail.Core.Engine;
 using ScanJail.Core.Persistence;
+using Microsoft.Extensions.Logging.Abstractions;
 using ScanJail.Daemon.Control;
+using ScanJail.Daemon.Logging;
 
 namespace ScanJail.Daemon.Commands;
 
@@ -20,13 +22,28 @@ internal static class RunCommand
         var socket = new Option<string>("--socket") { Description = "The control socket", DefaultValueFactory = _ => Options.DefaultSocket, HelpName = "PATH" };
         var db = new Option<string>("--db") { Description = "The SQLite database (bans, positions)", DefaultValueFactory = _ => Options.DefaultDatabase, HelpName = "PATH" };
         var level = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
-        var command = new Command("run", "Run the engine in the foreground") { config, socket, db, level };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(config)!, parse.GetValue(socket)!, parse.GetValue(db)!, parse.GetValue(level)));
+        var logFile = new Option<string?>("--log-file") { Description = "Also write the log to this file (reopened on SIGUSR1, for logrotate)", HelpName = "PATH" };
+        var command = new Command("run", "Run the engine in the foreground") { config, socket, db, level, logFile };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(config)!, parse.GetValue(socket)!, parse.GetValue(db)!, parse.GetValue(level), parse.GetValue(logFile)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string configDir, string socketPath, string dbPath, LogLevel level)
+    // SIGUSR1 is not in PosixSignal; its Linux number is cast, as the PosixSignalRegistration docs allow.
+    private const PosixSignal SigUsr1 = (PosixSignal)10;
+
+    private static async Task<int> RunAsync(string configDir, string socketPath, string dbPath, LogLevel level, string? logFilePath)
     {
+        FileLog? fileLog;
+        try
+        {
+            fileLog = logFilePath is null ? null : new FileLog(logFilePath, TimeProvider.System);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"scanjail: cannot open the log file {logFilePath}: {e.Message}");
+            return ExitCodes.CannotCreate;
+        }
+        using var fileLogLifetime = fileLog;
         using var loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(level)
             .AddSimpleConsole(o =>
@@ -34,7 +51,8 @@ internal static class RunCommand
                 o.SingleLine = true;
                 o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
                 o.UseUtcTimestamp = true;
-            }));
+            })
+            .AddProvider(fileLog is null ? NullLoggerProvider.Instance : new SharedProvider(fileLog)));
         var logger = loggers.CreateLogger("ScanJail");
         var loaded = ConfigReader.Load(configDir);
         if (loaded.Config is null)
@@ -79,8 +97,16 @@ internal static class RunCommand
                     outcome.Errors is { Count: > 0 } errors ? "\n" + string.Join('\n', errors) : "");
             });
         });
+        using var usr1 = PosixSignalRegistration.Create(SigUsr1, c =>
+        {
+            c.Cancel = true;
+            fileLog?.Reopen();
+            logger.LogInformation("SIGUSR1: log file {Path} reopened", logFilePath ?? "(none)");
+        });
         logger.LogInformation("Ready: control socket {Socket}, database {Db}", socketPath, dbPath);
+        SystemdNotifier.Notify("READY=1\nSTATUS=Running");
         await stop.Task;
+        SystemdNotifier.Notify("STOPPING=1");
         logger.LogInformation("Stopping");
         // The socket goes first, so no command reaches an engine that is stopping.
         await server.DisposeAsync();

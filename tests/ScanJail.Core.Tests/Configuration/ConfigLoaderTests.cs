@@ -192,7 +192,7 @@ public sealed class ConfigLoaderTests : IDisposable
               ssh:
                 enabled: false
                 maxretries: 3
-                source: { syslog: { port: 514 } }
+                source: { kafka: { port: 514 } }
             """);
         var result = _config.Load();
         Assert.Null(result.Config);
@@ -209,7 +209,7 @@ public sealed class ConfigLoaderTests : IDisposable
             },
             e =>
             {
-                Assert.Equal(("jails.ssh.source.syslog", 6, 15), (e.Field, e.Line, e.Column));
+                Assert.Equal(("jails.ssh.source.kafka", 6, 15), (e.Field, e.Line, e.Column));
                 Assert.Contains("known keys here: file, from, maxline", e.Message, StringComparison.Ordinal);
             });
     }

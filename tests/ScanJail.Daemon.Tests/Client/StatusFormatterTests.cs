@@ -43,6 +43,26 @@ public sealed class StatusFormatterTests
     }
 
     [Fact]
+    public void JailStatusWithOrigins()
+    {
+        var status = Engine.Ssh with
+        {
+            Sources = ["tcp://127.0.0.1:6514", "udp://127.0.0.1:5514"],
+            BannedAddresses = ["203.0.113.9"],
+            CurrentlyBanned = 1,
+            Actions = [new ActionHealth("record", 1, 0, 0, 0, null, null)],
+            Origins =
+            [
+                new OriginInfo("mail1 (192.0.2.25)", 2, []),
+                new OriginInfo("web1 (192.0.2.10)", 3, ["203.0.113.9"]),
+                new OriginInfo("web2\n(forged)", 1, []),
+            ],
+        };
+
+        Golden.Verify(StatusFormatter.JailStatus(status), "StatusFormatterTests.JailStatusWithOrigins");
+    }
+
+    [Fact]
     public void A_jail_with_nothing_yet()
     {
         var empty = new JailStatus("web", 0, 0, [], 0, 0, [], []);

@@ -26,6 +26,9 @@ public sealed class EngineProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The engine's standard input, when started with a pipe to it.</summary>
+    public StreamWriter Stdin => _process.StandardInput;
+
     public string Output
     {
         get
@@ -40,9 +43,12 @@ public sealed class EngineProcess : IAsyncDisposable
     public static string BinDir => AppContext.BaseDirectory;
 
     /// <summary>Starts <c>scanjail run -c DIR</c> and waits until its control socket answers.</summary>
-    public static async Task<EngineProcess> StartAsync(string dir, params string[] extra)
+    public static Task<EngineProcess> StartAsync(string dir, params string[] extra) => StartAsync(dir, null, false, extra);
+
+    /// <summary>As above, with extra environment variables and, when <paramref name="stdin"/>, a pipe to the engine's standard input (<see cref="Stdin"/>).</summary>
+    public static async Task<EngineProcess> StartAsync(string dir, IReadOnlyDictionary<string, string>? environment, bool stdin, params string[] extra)
     {
-        var engine = Launch(dir, ["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", "Debug", .. extra]);
+        var engine = Launch(dir, environment, stdin, ["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", "Debug", .. extra]);
         await Wait.UntilAsync(() => engine.HasExited || engine.Output.Contains("Ready:", StringComparison.Ordinal), "the engine to start", engine);
         if (engine.HasExited)
         {
@@ -57,9 +63,13 @@ public sealed class EngineProcess : IAsyncDisposable
         return await Cli.RunAsync(Path.Combine(BinDir, "scanjail.dll"), args);
     }
 
-    private static EngineProcess Launch(string dir, string[] args)
+    private static EngineProcess Launch(string dir, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add(Path.Combine(BinDir, "scanjail.dll"));
         foreach (var arg in args)
         {

@@ -1,0 +1,9 @@
+namespace ScanJail.Core.Sources.Syslog;
+
+/// <summary>How a syslog receiver takes messages.</summary>
+public enum SyslogTransport
+{
+    Udp,
+    Tcp,
+    Unix,
+}
