@@ -166,7 +166,7 @@ public sealed partial class Engine : IEngineControl
                 continue;
             }
             var old = _jails.GetValueOrDefault(name);
-            var jail = JailBuilder.Build(jailConfig, old, _time, _loggers);
+            var jail = JailBuilder.Build(jailConfig, old, _time, _loggers, CurrentBansAsync);
             _jails[name] = jail;
             if (old is not null && !ReferenceEquals(old.Actions, jail.Actions))
             {

@@ -60,7 +60,7 @@ public sealed partial class Engine : IAsyncDisposable
         {
             foreach (var config in _config.EnabledJails)
             {
-                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers);
+                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers, CurrentBansAsync);
             }
             RestoreFromStore();
             return true;
@@ -232,6 +232,10 @@ public sealed partial class Engine : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A jail's active bans, read on the loop: an action re-applies them after repairing a flushed firewall.</summary>
+    private Task<IReadOnlyList<Ban>> CurrentBansAsync(string jail, CancellationToken cancellationToken) =>
+        OnLoop(() => (IReadOnlyList<Ban>)[.. _book.ActiveIn(jail)]);
 
     private async Task StartPipelineAsync()
     {
