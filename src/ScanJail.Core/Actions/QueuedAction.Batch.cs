@@ -61,10 +61,13 @@ internal sealed partial class QueuedAction
         var what = bans.Count == 1 ? $"{ActionLoader.VerbKey(verb)} {bans[0].Target}" : $"{ActionLoader.VerbKey(verb)} of {bans.Count} addresses";
         for (var attempt = 1; ; attempt++)
         {
+            var began = _time.GetTimestamp();
             var result = await _runner.RunBatchAsync(verb, bans, token);
             if (result.Error is null)
             {
                 Interlocked.Add(ref _succeeded, bans.Count);
+                _logger.LogDebug("Action {Action} of jail {Jail}: {Verb} of {Count} address(es) in one run took {Milliseconds} ms",
+                    Name, _jail, ActionLoader.VerbKey(verb), bans.Count, (long)_time.GetElapsedTime(began).TotalMilliseconds);
                 return;
             }
             Volatile.Write(ref _lastError, new ErrorNote($"{what}: {result.Error}", _time.GetUtcNow()));
