@@ -24,13 +24,13 @@ public sealed class FirewallActionTests
         Assert.True(await lab.ScannerReachesAsync(NetLab.Victim4), "the lab passes IPv4 before any ban");
         Assert.True(await lab.ScannerReachesAsync(NetLab.Victim6), "the lab passes IPv6 before any ban");
 
-        await ClientOkAsync(engine, "ban", FirewallConfig.Jail, NetLab.Scanner4);
-        await ClientOkAsync(engine, "ban", FirewallConfig.Jail, NetLab.Scanner6);
+        await FirewallConfig.ClientOkAsync(engine, "ban", FirewallConfig.Jail, NetLab.Scanner4);
+        await FirewallConfig.ClientOkAsync(engine, "ban", FirewallConfig.Jail, NetLab.Scanner6);
         await Wait.UntilAsync(async () => !await lab.ScannerReachesAsync(NetLab.Victim4), $"{action} to drop IPv4", engine);
         await Wait.UntilAsync(async () => !await lab.ScannerReachesAsync(NetLab.Victim6), $"{action} to drop IPv6", engine);
 
-        await ClientOkAsync(engine, "unban", NetLab.Scanner4);
-        await ClientOkAsync(engine, "unban", NetLab.Scanner6);
+        await FirewallConfig.ClientOkAsync(engine, "unban", NetLab.Scanner4);
+        await FirewallConfig.ClientOkAsync(engine, "unban", NetLab.Scanner6);
         await Wait.UntilAsync(() => lab.ScannerReachesAsync(NetLab.Victim4), $"{action} to let IPv4 through after the unban", engine);
         await Wait.UntilAsync(() => lab.ScannerReachesAsync(NetLab.Victim6), $"{action} to let IPv6 through after the unban", engine);
 
@@ -49,7 +49,7 @@ public sealed class FirewallActionTests
         using var config = FirewallConfig.Create("[{ iptables: { chain: DOCKER-USER, port: \"80, 8000-8100\", blocktype: REJECT } }]");
         await using var engine = await EngineProcess.StartWithAsync(config.Dir, lab.Victim, null);
 
-        await ClientOkAsync(engine, "ban", FirewallConfig.Jail, "203.0.113.9");
+        await FirewallConfig.ClientOkAsync(engine, "ban", FirewallConfig.Jail, "203.0.113.9");
         await Wait.UntilAsync(async () => (await lab.InVictimAsync("iptables", "-w", "-S", "sj-fw")).Stdout.Contains("203.0.113.9", StringComparison.Ordinal), "the ban rule", engine);
 
         var rules = (await lab.InVictimAsync("iptables", "-w", "-S")).Stdout;
@@ -70,22 +70,16 @@ public sealed class FirewallActionTests
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         await using var engine = await EngineProcess.StartAsync(config.Dir);
 
-        await ClientOkAsync(engine, "ban", FirewallConfig.Jail, "203.0.113.9");
-        await ClientOkAsync(engine, "ban", FirewallConfig.Jail, "2001:db8::7");
+        await FirewallConfig.ClientOkAsync(engine, "ban", FirewallConfig.Jail, "203.0.113.9");
+        await FirewallConfig.ClientOkAsync(engine, "ban", FirewallConfig.Jail, "2001:db8::7");
         await Wait.UntilAsync(() => File.ReadAllText(file).Contains("[2001:db8::7]", StringComparison.Ordinal), "both lines", engine);
         Assert.Equal("# local rules\nALL: 198.51.100.1\nsshd, vsftpd: 203.0.113.9\nsshd, vsftpd: [2001:db8::7]\n", File.ReadAllText(file));
 
-        await ClientOkAsync(engine, "unban", "203.0.113.9");
+        await FirewallConfig.ClientOkAsync(engine, "unban", "203.0.113.9");
         await Wait.UntilAsync(() => !File.ReadAllText(file).Contains("203.0.113.9", StringComparison.Ordinal), "the IPv4 line to go", engine);
         Assert.Equal("# local rules\nALL: 198.51.100.1\nsshd, vsftpd: [2001:db8::7]\n", File.ReadAllText(file));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(file));
         Assert.Single(Directory.GetFiles(config.Dir, "hosts.deny*"));
         Assert.Equal(0, await engine.StopAsync());
-    }
-
-    internal static async Task ClientOkAsync(EngineProcess engine, params string[] args)
-    {
-        var (code, stdout, stderr) = await engine.ClientAsync(args);
-        Assert.True(code == 0, $"scanjail-client {string.Join(' ', args)} exited with {code}: {stdout}{stderr}\n{engine.Output}");
     }
 }

@@ -34,4 +34,10 @@ internal static class FirewallConfig
         Assert.Contains("check-interval: 60s", text, StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(config.Dir, "actions", $"{action}.yaml"), text.Replace("check-interval: 60s", "check-interval: 1s", StringComparison.Ordinal));
     }
+
+    internal static async Task ClientOkAsync(EngineProcess engine, params string[] args)
+    {
+        var (code, stdout, stderr) = await engine.ClientAsync(args);
+        Assert.True(code == 0, $"scanjail-client {string.Join(' ', args)} exited with {code}: {stdout}{stderr}\n{engine.Output}");
+    }
 }
