@@ -29,17 +29,13 @@ internal sealed partial class QueuedAction
         }
     }
 
-    /// <summary>
-    /// For a ban or unban of a batch verb, takes it and every item of the same verb right behind it (order kept:
-    /// an item of another verb ends the batch); null for anything else.
-    /// </summary>
-    private List<Ban>? TakeBatch(Item first)
+    private bool IsBatch(Item item) =>
+        !item.Tick && item.Ban is not null && item.Verb is ActionVerb.Ban or ActionVerb.Unban && _runner.CanBatch(item.Verb);
+
+    /// <summary>Takes <paramref name="first"/> and every item of the same verb right behind it (order kept: an item of another verb ends the batch).</summary>
+    private List<Ban> TakeBatch(Item first)
     {
-        if (first.Tick || first.Ban is null || first.Verb is not (ActionVerb.Ban or ActionVerb.Unban) || !_runner.CanBatch(first.Verb))
-        {
-            return null;
-        }
-        var bans = new List<Ban> { first.Ban };
+        var bans = new List<Ban> { first.Ban! };
         while (bans.Count < MaxBatch
             && _queue.Reader.TryPeek(out var next)
             && next.Verb == first.Verb && next.Ban is not null && next.Drained is null && !next.Tick
@@ -48,12 +44,6 @@ internal sealed partial class QueuedAction
             bans.Add(next.Ban!);
         }
         return bans;
-    }
-
-    private async Task ProcessBatchAsync(ActionVerb verb, List<Ban> bans, CancellationToken token)
-    {
-        await EnsureStartedAsync(token);
-        await RunBatchVerbAsync(verb, bans, _retry.MaxAttempts, token);
     }
 
     private async Task RunBatchVerbAsync(ActionVerb verb, IReadOnlyList<Ban> bans, int maxAttempts, CancellationToken token)

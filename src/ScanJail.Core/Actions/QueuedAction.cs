@@ -111,16 +111,19 @@ internal sealed partial class QueuedAction : IJailAction
                         drained.TrySetResult();
                         continue;
                     }
-                    var batch = TakeBatch(item);
+                    List<Ban>? batch = null;
                     try
                     {
                         if (item.Tick)
                         {
                             await CheckAndRepairAsync(token);
                         }
-                        else if (batch is not null)
+                        else if (IsBatch(item))
                         {
-                            await ProcessBatchAsync(item.Verb, batch, token);
+                            // Started first: bans that arrive meanwhile join this batch.
+                            await EnsureStartedAsync(token);
+                            batch = TakeBatch(item);
+                            await RunBatchVerbAsync(item.Verb, batch, _retry.MaxAttempts, token);
                         }
                         else
                         {
