@@ -17,7 +17,11 @@ public sealed record JailConfig(
     BanTimePolicy BanTime,
     IReadOnlyList<IpNetwork> IgnoreIp,
     bool IgnoreSelf,
-    IReadOnlyList<ActionConfig> Actions);
+    IReadOnlyList<ActionConfig> Actions)
+{
+    /// <summary><c>banprefix</c>: ban the address's network instead of the address; null bans single addresses.</summary>
+    public BanPrefix? BanPrefix { get; init; }
+}
 
 /// <summary>Where a jail reads lines from. Other kinds (syslog, journald, stdin) come later.</summary>
 public abstract record SourceConfig;

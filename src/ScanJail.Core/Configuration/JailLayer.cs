@@ -31,6 +31,7 @@ internal sealed record JailLayer
     public Setting<IReadOnlyList<IpNetwork>>? IgnoreIp { get; init; }
     public Setting<bool>? IgnoreSelf { get; init; }
     public Setting<IReadOnlyList<NamedReference>>? Actions { get; init; }
+    public Setting<BanPrefix>? BanPrefix { get; init; }
 
     /// <summary>This layer's keys where it has them, <paramref name="lower"/>'s otherwise.</summary>
     public JailLayer Over(JailLayer lower) => this with
@@ -44,6 +45,7 @@ internal sealed record JailLayer
         IgnoreIp = IgnoreIp ?? lower.IgnoreIp,
         IgnoreSelf = IgnoreSelf ?? lower.IgnoreSelf,
         Actions = Actions ?? lower.Actions,
+        BanPrefix = BanPrefix ?? lower.BanPrefix,
         Given = new HashSet<string>(Given.Concat(lower.Given), StringComparer.Ordinal),
     };
 }

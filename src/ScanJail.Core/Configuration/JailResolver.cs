@@ -44,7 +44,10 @@ internal static class JailResolver
             merged.BanTime!.Value,
             merged.IgnoreIp!.Value,
             merged.IgnoreSelf!.Value,
-            actions);
+            actions)
+        {
+            BanPrefix = merged.BanPrefix?.Value,
+        };
     }
 
     private static void Require(JailLayer merged, JailLayer last, string jail, string prefix, ConfigErrors errors, string key, bool present, string message)

@@ -31,6 +31,7 @@ internal static class JailSettingsReader
             IgnoreIp = IgnoreIp(map),
             IgnoreSelf = Flag(map, "ignoreself"),
             Actions = NamedReferenceReader.ReadList(map, "actions", "action"),
+            BanPrefix = BanPrefixReader.Read(map),
         };
         map.ReportUnknownKeys();
         return layer;

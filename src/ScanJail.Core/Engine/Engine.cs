@@ -163,15 +163,17 @@ public sealed partial class Engine : IAsyncDisposable
             Counters.FailuresIgnoredAddress.Increment();
             return;
         }
-        if (_book.IsBanned(jail.Name, failure.Address))
+        // With banprefix, failures count per network and the ban covers it.
+        var target = BanBook.Target(jail, failure.Address);
+        if (_book.IsBanned(jail.Name, target))
         {
             Counters.FailuresWhileBanned.Increment();
             return;
         }
         Counters.Failures.Increment();
         jail.TotalFailed++;
-        var (failures, ban) = jail.Counter.Add(failure.Address, failure.Time);
-        if (ban && _book.Ban(jail, failure.Address, failures, failure.Fields) is not null)
+        var (failures, ban) = jail.Counter.Add(target, failure.Time);
+        if (ban && _book.Ban(jail, target, failures, failure.Fields) is not null)
         {
             Counters.Bans.Increment();
         }
