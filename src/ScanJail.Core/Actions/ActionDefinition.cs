@@ -10,7 +10,17 @@ public sealed record ActionDefinition(
     string Kind,
     IReadOnlyDictionary<ActionVerb, IReadOnlyList<IReadOnlyList<string>>> Commands,
     IReadOnlyDictionary<string, string> Parameters,
-    TimeSpan Timeout);
+    TimeSpan Timeout)
+{
+    /// <summary><c>ban</c> and <c>unban</c> written as a batch (one command fed many bans on its standard input).</summary>
+    public IReadOnlyDictionary<ActionVerb, BatchTemplate> Batches { get; init; } = new Dictionary<ActionVerb, BatchTemplate>();
+
+    /// <summary>Per parameter, the pattern a value must match whole (<c>patterns:</c>); checked for defaults and for jails' values.</summary>
+    public IReadOnlyDictionary<string, string> Patterns { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How often <c>check</c> runs while the action is started; null when it never runs by itself.</summary>
+    public TimeSpan? CheckInterval { get; init; }
+}
 
 /// <summary>An action as a jail uses it: the definition and the parameters the jail gave (defaults filled in).</summary>
 public sealed record ActionConfig(string Name, ActionDefinition Definition, IReadOnlyDictionary<string, string> Parameters);

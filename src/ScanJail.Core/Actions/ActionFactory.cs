@@ -31,6 +31,12 @@ public static class ActionFactory
                 errors.Add(file, at, jail, $"actions.{definition.Name}.{name}", "a parameter cannot contain a NUL character");
                 continue;
             }
+            if (definition.Patterns.TryGetValue(name, out var pattern) && !ParameterPatterns.Matches(pattern, value))
+            {
+                errors.Add(file, at, jail, $"actions.{definition.Name}.{name}",
+                    $"'{value}' is not a valid value for '{name}' of action '{definition.Name}': it must match {pattern}");
+                continue;
+            }
             merged[name] = value;
         }
         if (NotifyKinds.IsNotify(definition.Kind))
@@ -47,6 +53,14 @@ public static class ActionFactory
 
     /// <summary>The live action of one jail, with its own queue and the given retry policy.</summary>
     public static IJailAction Create(ActionConfig action, string jail, TimeProvider time, ILogger logger, ActionRetryOptions retry)
+        => Create(action, jail, time, logger, retry, null);
+
+    /// <summary>
+    /// The live action of one jail. <paramref name="currentBans"/> gives the jail's active bans; with it, an action
+    /// whose periodic <c>check</c> fails (someone flushed the firewall) runs <c>start</c> again and re-applies them.
+    /// </summary>
+    public static IJailAction Create(
+        ActionConfig action, string jail, TimeProvider time, ILogger logger, ActionRetryOptions retry, Func<CancellationToken, Task<IReadOnlyList<Bans.Ban>>>? currentBans)
     {
         if (NotifyKinds.IsNotify(action.Definition.Kind))
         {
@@ -55,6 +69,6 @@ public static class ActionFactory
         IVerbRunner runner = action.Definition.Kind == ActionLoader.LogKind
             ? new LogVerbRunner(jail, logger)
             : new CommandVerbRunner(action.Definition, action.Parameters, jail, time);
-        return new QueuedAction(action.Name, jail, runner, retry, time, logger);
+        return new QueuedAction(action.Name, jail, runner, retry, time, logger, new ActionRepair(action.Definition.CheckInterval, currentBans));
     }
 }

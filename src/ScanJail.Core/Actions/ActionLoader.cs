@@ -67,7 +67,10 @@ public static class ActionLoader
             }
             parameters = all;
         }
+        var patterns = ParameterPatterns.Read(reader, parameters);
         var timeout = ReadTimeout(reader);
+        var checkInterval = ReadCheckInterval(reader);
+        var batches = new Dictionary<ActionVerb, BatchTemplate>();
 
         var commands = new Dictionary<ActionVerb, IReadOnlyList<IReadOnlyList<string>>>();
         foreach (var verb in Enum.GetValues<ActionVerb>())
@@ -81,6 +84,14 @@ public static class ActionLoader
             if (kind == LogKind || notify)
             {
                 reader.Error(node, key, $"a '{kind}' action runs no commands; remove '{key}' or use kind: {CommandKind}");
+                continue;
+            }
+            if (node is YamlMappingNode batchNode && verb is ActionVerb.Ban or ActionVerb.Unban)
+            {
+                if (BatchReader.Read(reader, key, batchNode, parameters, patterns) is { } batch)
+                {
+                    batches[verb] = batch;
+                }
                 continue;
             }
             var argvs = ReadVerb(reader, key, node);
@@ -99,8 +110,35 @@ public static class ActionLoader
         {
             return null;
         }
-        return new ActionDefinition(name, path, kind, commands, parameters, timeout);
+        return new ActionDefinition(name, path, kind, commands, parameters, timeout)
+        {
+            Batches = batches,
+            Patterns = patterns,
+            CheckInterval = checkInterval,
+        };
     }
+
+    /// <summary><c>check-interval</c>: how often <c>check</c> runs by itself (and repairs on failure); absent means never.</summary>
+    private static TimeSpan? ReadCheckInterval(MappingReader reader)
+    {
+        var text = reader.Scalar(CheckIntervalKey);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!DurationGrammar.TryParse(text, out var interval) || interval < TimeSpan.FromSeconds(1) || interval > MaxTimeout)
+        {
+            reader.Error(reader.Get(CheckIntervalKey), CheckIntervalKey, $"expected a duration from 1s to 1d, such as 60s, found '{text}'");
+            return null;
+        }
+        if (!reader.Has(VerbKey(ActionVerb.Check)))
+        {
+            reader.Error(reader.Get(CheckIntervalKey), CheckIntervalKey, "there is no check verb to run; add check: [argv] or remove check-interval");
+        }
+        return interval;
+    }
+
+    public const string CheckIntervalKey = "check-interval";
 
     public static string VerbKey(ActionVerb verb) => verb.ToString().ToLowerInvariant();
 
@@ -192,7 +230,7 @@ public static class ActionLoader
         return result;
     }
 
-    private static List<string>? ReadArgv(MappingReader reader, string key, YamlSequenceNode seq)
+    internal static List<string>? ReadArgv(MappingReader reader, string key, YamlSequenceNode seq)
     {
         if (seq.Children.Count == 0)
         {

@@ -20,13 +20,15 @@ internal static class CommandRunner
 
     /// <summary>Null when the command succeeded, else what went wrong (one line, at most <see cref="MaxErrorLength"/> characters).</summary>
     public static async Task<string?> RunAsync(
-        IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> environment, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> environment, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken,
+        string? stdin = null)
     {
         var program = argv[0];
         var start = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -55,8 +57,9 @@ internal static class CommandRunner
         }
         using (process)
         {
-            // Nothing to read: a command waiting for input gets end-of-file at once.
-            process.StandardInput.Close();
+            // Without stdin text, a command waiting for input gets end-of-file at once. With it, writing runs
+            // beside the reads so that neither side can block the other on a full pipe.
+            var input = WriteInputAsync(process.StandardInput, stdin);
             var output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
             var errors = KeepStartAsync(process.StandardError);
 
@@ -85,6 +88,7 @@ internal static class CommandRunner
             {
                 stderr = errors.IsCompletedSuccessfully ? errors.Result : "";
             }
+            await input;
             if (failure is null && process.ExitCode != 0)
             {
                 failure = $"'{program}' exited with {process.ExitCode.ToString(CultureInfo.InvariantCulture)}";
@@ -94,6 +98,23 @@ internal static class CommandRunner
                 return null;
             }
             return Shorten(stderr.Length == 0 ? failure : $"{failure}: {stderr}");
+        }
+    }
+
+    private static async Task WriteInputAsync(StreamWriter writer, string? text)
+    {
+        try
+        {
+            if (text is not null)
+            {
+                await writer.WriteAsync(text.AsMemory(), CancellationToken.None);
+                await writer.FlushAsync(CancellationToken.None);
+            }
+            writer.Close();
+        }
+        catch (IOException)
+        {
+            // The command exited without reading everything: its exit code tells what happened.
         }
     }
 

@@ -13,6 +13,23 @@ internal interface IVerbRunner
     /// retry resumes at the step that failed instead of repeating the ones that worked.
     /// </summary>
     Task<VerbResult> RunAsync(ActionVerb verb, Ban? ban, int fromStep, CancellationToken cancellationToken);
+
+    /// <summary>True when <paramref name="verb"/> takes many bans in one run (<see cref="RunBatchAsync"/>).</summary>
+    bool CanBatch(ActionVerb verb) => false;
+
+    /// <summary>Runs <paramref name="verb"/> for every ban at once (one transaction where the tool has them); all or nothing is retried.</summary>
+    async Task<VerbResult> RunBatchAsync(ActionVerb verb, IReadOnlyList<Ban> bans, CancellationToken cancellationToken)
+    {
+        foreach (var ban in bans)
+        {
+            var result = await RunAsync(verb, ban, 0, cancellationToken);
+            if (result.Error is not null)
+            {
+                return result;
+            }
+        }
+        return VerbResult.Done;
+    }
 }
 
 /// <summary><see cref="Error"/> is null when every step worked; else the step that failed and why.</summary>

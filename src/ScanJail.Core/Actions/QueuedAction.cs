@@ -9,7 +9,7 @@ namespace ScanJail.Core.Actions;
 /// order. <c>start</c> runs once before the first item that needs it; a failed verb is retried with
 /// backoff while later items wait (order matters: an unban must not overtake its ban).
 /// </summary>
-internal sealed class QueuedAction : IJailAction
+internal sealed partial class QueuedAction : IJailAction
 {
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -29,7 +29,7 @@ internal sealed class QueuedAction : IJailAction
     // Touched by the loop only.
     private bool _started;
 
-    public QueuedAction(string name, string jail, IVerbRunner runner, ActionRetryOptions retry, TimeProvider time, ILogger logger)
+    public QueuedAction(string name, string jail, IVerbRunner runner, ActionRetryOptions retry, TimeProvider time, ILogger logger, ActionRepair? repair = null)
     {
         Name = name;
         _jail = jail;
@@ -37,7 +37,9 @@ internal sealed class QueuedAction : IJailAction
         _retry = retry;
         _time = time;
         _logger = logger;
+        _repair = repair ?? ActionRepair.None;
         _loop = Task.Run(RunLoopAsync);
+        _checkTimer = StartCheckTimer();
     }
 
     public string Name { get; }
@@ -88,6 +90,7 @@ internal sealed class QueuedAction : IJailAction
             await _loop;
             return;
         }
+        _checkTimer?.Dispose();
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync();
         await _loop;
@@ -108,9 +111,24 @@ internal sealed class QueuedAction : IJailAction
                         drained.TrySetResult();
                         continue;
                     }
+                    List<Ban>? batch = null;
                     try
                     {
-                        await ProcessAsync(item, token);
+                        if (item.Tick)
+                        {
+                            await CheckAndRepairAsync(token);
+                        }
+                        else if (IsBatch(item))
+                        {
+                            // Started first: bans that arrive meanwhile join this batch.
+                            await EnsureStartedAsync(token);
+                            batch = TakeBatch(item);
+                            await RunBatchVerbAsync(item.Verb, batch, _retry.MaxAttempts, token);
+                        }
+                        else
+                        {
+                            await ProcessAsync(item, token);
+                        }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -121,7 +139,7 @@ internal sealed class QueuedAction : IJailAction
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref _pending);
+                        Interlocked.Add(ref _pending, item.Tick ? 0 : -(batch?.Count ?? 1));
                     }
                 }
             }
@@ -136,7 +154,7 @@ internal sealed class QueuedAction : IJailAction
             {
                 drained.TrySetResult();
             }
-            else
+            else if (!left.Tick)
             {
                 Interlocked.Decrement(ref _pending);
                 Interlocked.Increment(ref _dropped);
@@ -233,12 +251,14 @@ internal sealed class QueuedAction : IJailAction
 
     private void GiveUp(string what, int attempts, string error)
     {
+        // The firewall may now differ from the ban book: the next periodic check repairs it.
+        _needsRepair = true;
         Interlocked.Increment(ref _failed);
         _logger.LogError("Action {Action} of jail {Jail}: {What} failed after {Attempts} attempts, giving up: {Error}",
             Name, _jail, what, attempts, error);
     }
 
-    private sealed record Item(ActionVerb Verb, Ban? Ban, TaskCompletionSource? Drained);
+    private sealed record Item(ActionVerb Verb, Ban? Ban, TaskCompletionSource? Drained, bool Tick = false);
 
     private sealed record ErrorNote(string Text, DateTimeOffset At);
 }

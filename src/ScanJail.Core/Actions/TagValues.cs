@@ -31,7 +31,8 @@ internal sealed class TagValues
     public static TagValues Of(IReadOnlyDictionary<string, string> values) =>
         new(values.ToDictionary(kv => kv.Key, kv => Clean(kv.Value), StringComparer.Ordinal), []);
 
-    public static TagValues For(Ban? ban, string jail, IReadOnlyDictionary<string, string> parameters)
+    /// <param name="now">The time <c>&lt;remaining&gt;</c> counts from; without it, from the ban's start.</param>
+    public static TagValues For(Ban? ban, string jail, IReadOnlyDictionary<string, string> parameters, DateTimeOffset? now = null)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var environment = new List<KeyValuePair<string, string>>();
@@ -48,12 +49,14 @@ internal sealed class TagValues
             var ci = CultureInfo.InvariantCulture;
             var bantime = ban.Duration is { } d ? ((long)d.TotalSeconds).ToString(ci) : "-1";
             var family = ban.Address.AddressFamily == AddressFamily.InterNetworkV6 ? "inet6" : "inet4";
-            Set(TagNames.Ip, ban.Address.ToString(), EnvName("", TagNames.Ip));
+            Set(TagNames.Ip, ban.Target, EnvName("", TagNames.Ip));
             Set(TagNames.BanTime, bantime, EnvName("", TagNames.BanTime));
             Set(TagNames.Failures, ban.Failures.ToString(ci), EnvName("", TagNames.Failures));
             Set(TagNames.Family, family, EnvName("", TagNames.Family));
             Set(TagNames.Time, ban.Start.ToUnixTimeSeconds().ToString(ci), EnvName("", TagNames.Time));
             Set(TagNames.Count, ban.Count.ToString(ci), EnvName("", TagNames.Count));
+            Set(TagNames.Remaining, Remaining(ban, now ?? ban.Start).ToString(ci), EnvName("", TagNames.Remaining));
+            Set(TagNames.V6, family == "inet6" ? "6" : "", EnvName("", TagNames.V6));
         }
         foreach (var (name, value) in parameters)
         {
@@ -78,6 +81,10 @@ internal sealed class TagValues
         }
         return new TagValues(values, environment);
     }
+
+    /// <summary>Whole seconds left of the ban at <paramref name="now"/>, rounded up and at least 1; -1 when permanent.</summary>
+    public static long Remaining(Ban ban, DateTimeOffset now) =>
+        ban.End is { } end ? Math.Max(1, (long)Math.Ceiling((end - now).TotalSeconds)) : -1;
 
     /// <summary>
     /// NUL cannot travel in an argument or an environment variable (the kernel would cut the string

@@ -21,6 +21,15 @@ public sealed record Ban(
     bool Manual = false,
     IReadOnlyList<string>? Lines = null)
 {
+    /// <summary>
+    /// For a subnet ban (the jail's <c>banprefix</c>), the prefix length: <see cref="Address"/> is then the
+    /// network's first address and the ban covers the whole network. Null for a single address.
+    /// </summary>
+    public int? Prefix { get; init; }
+
+    /// <summary>What the firewall blocks: the address, or the network as CIDR (<c>2001:db8:1:2::/64</c>).</summary>
+    public string Target => Prefix is { } prefix ? $"{Address}/{prefix.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Address.ToString();
+
     public bool Permanent => End is null;
 
     /// <summary>The ban's length, or null when permanent.</summary>

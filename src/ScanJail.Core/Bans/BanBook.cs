@@ -36,6 +36,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     public Ban? Ban(Jail jail, IPAddress address, int failures, IReadOnlyDictionary<string, string> fields, TimeSpan? duration = null, bool permanent = false, bool manual = false,
         IReadOnlyList<string>? lines = null)
     {
+        address = Target(jail, address);
         if (IsBanned(jail.Name, address))
         {
             return null;
@@ -43,7 +44,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         var now = time.GetUtcNow();
         var count = 1 + Guard(() => store.CountPreviousBans(jail.Name, address, now - HistoryWindow), 0);
         var length = permanent ? null : duration ?? jail.Config.BanTime.For(count);
-        var ban = new Ban(jail.Name, address, now, now + length, failures, count, fields, manual, lines);
+        var ban = new Ban(jail.Name, address, now, now + length, failures, count, fields, manual, lines) { Prefix = jail.Config.BanPrefix?.For(address) };
         Guard(() => store.SaveBan(ban));
         Apply(jail, ban);
         jail.TotalBanned++;
@@ -54,6 +55,8 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     /// <summary>Takes a ban read back from the database at start: active ones are applied again, expired ones lifted.</summary>
     public void Restore(Jail jail, Ban ban)
     {
+        // The database keeps the network's first address; the jail's banprefix says how wide the ban is.
+        ban = ban with { Prefix = jail.Config.BanPrefix?.For(ban.Address) };
         if (ban.ExpiredAt(time.GetUtcNow()))
         {
             foreach (var action in jail.Actions)
@@ -71,6 +74,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     /// <summary>Lifts a ban; false when the address was not banned in that jail.</summary>
     public bool Unban(Jail jail, IPAddress address, string reason)
     {
+        address = Target(jail, address);
         if (!_active.Remove((jail.Name, address), out var ban))
         {
             return false;
@@ -113,6 +117,9 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     }
 
     public void Dispose() => _schedule.Dispose();
+
+    /// <summary>What a ban of <paramref name="address"/> in <paramref name="jail"/> is keyed by: the address, or its network's first address (banprefix).</summary>
+    public static IPAddress Target(Jail jail, IPAddress address) => jail.Config.BanPrefix?.NetworkOf(address) ?? address;
 
     private void Apply(Jail jail, Ban ban)
     {

@@ -21,6 +21,8 @@ public sealed record JailConfig(
 {
     /// <summary><c>usedns</c>: what a captured host name becomes (see <see cref="DnsMode"/>).</summary>
     public DnsMode UseDns { get; init; } = DnsMode.Warn;
+    /// <summary><c>banprefix</c>: ban the address's network instead of the address; null bans single addresses.</summary>
+    public BanPrefix? BanPrefix { get; init; }
 }
 
 /// <summary>Where a jail reads lines from. Other kinds (syslog, journald, stdin) come later.</summary>

@@ -32,6 +32,7 @@ internal sealed record JailLayer
     public Setting<bool>? IgnoreSelf { get; init; }
     public Setting<IReadOnlyList<NamedReference>>? Actions { get; init; }
     public Setting<DnsMode>? UseDns { get; init; }
+    public Setting<BanPrefix>? BanPrefix { get; init; }
 
     /// <summary>This layer's keys where it has them, <paramref name="lower"/>'s otherwise.</summary>
     public JailLayer Over(JailLayer lower) => this with
@@ -46,6 +47,7 @@ internal sealed record JailLayer
         IgnoreSelf = IgnoreSelf ?? lower.IgnoreSelf,
         Actions = Actions ?? lower.Actions,
         UseDns = UseDns ?? lower.UseDns,
+        BanPrefix = BanPrefix ?? lower.BanPrefix,
         Given = new HashSet<string>(Given.Concat(lower.Given), StringComparer.Ordinal),
     };
 }

@@ -47,6 +47,7 @@ internal static class JailResolver
             actions)
         {
             UseDns = merged.UseDns?.Value ?? DnsMode.Warn,
+            BanPrefix = merged.BanPrefix?.Value,
         };
     }
 

@@ -32,6 +32,7 @@ internal static class JailSettingsReader
             IgnoreSelf = Flag(map, "ignoreself"),
             Actions = NamedReferenceReader.ReadList(map, "actions", "action"),
             UseDns = UseDns(map),
+            BanPrefix = BanPrefixReader.Read(map),
         };
         map.ReportUnknownKeys();
         return layer;

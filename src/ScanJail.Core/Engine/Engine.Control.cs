@@ -27,7 +27,7 @@ public sealed partial class Engine : IEngineControl
             [.. j.Config.Sources.Select(DescribeSource)],
             bans.Count,
             j.TotalBanned,
-            [.. bans.Select(b => b.Address.ToString())],
+            [.. bans.Select(b => b.Target)],
             [.. j.Actions.Select(a => a.Health)])
         {
             Origins = [.. j.Origins.Snapshot(bans.Select(b => b.Address)).Select(o => new OriginInfo(o.Origin, o.Failures, [.. o.Banned.Select(a => a.ToString())]))],
@@ -87,9 +87,9 @@ public sealed partial class Engine : IEngineControl
 
     public IReadOnlyList<BanInfo> GetBanned(IPAddress? address) => OnLoop(() =>
         (IReadOnlyList<BanInfo>)[.. _book.Active
-            .Where(b => address is null || b.Address.Equals(address))
+            .Where(b => address is null || b.Address.Equals(address) || (b.Prefix is { } p && new Net.IpNetwork(b.Address, p).Contains(address)))
             .OrderBy(b => b.Jail, StringComparer.Ordinal).ThenBy(b => b.Start)
-            .Select(b => new BanInfo(b.Jail, b.Address.ToString(), b.Start, b.End, b.Failures, b.Count, b.Manual))]).GetAwaiter().GetResult();
+            .Select(b => new BanInfo(b.Jail, b.Target, b.Start, b.End, b.Failures, b.Count, b.Manual))]).GetAwaiter().GetResult();
 
     public EngineStats GetStats() => OnLoop(() =>
     {
@@ -170,7 +170,7 @@ public sealed partial class Engine : IEngineControl
                 continue;
             }
             var old = _jails.GetValueOrDefault(name);
-            var jail = JailBuilder.Build(jailConfig, old, _time, _loggers);
+            var jail = JailBuilder.Build(jailConfig, old, _time, _loggers, CurrentBansAsync);
             _jails[name] = jail;
             if (old is not null && !ReferenceEquals(old.Actions, jail.Actions))
             {

@@ -60,7 +60,7 @@ public sealed partial class Engine : IAsyncDisposable
         {
             foreach (var config in _config.EnabledJails)
             {
-                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers);
+                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers, CurrentBansAsync);
             }
             RestoreFromStore();
             return true;
@@ -163,7 +163,9 @@ public sealed partial class Engine : IAsyncDisposable
             Counters.FailuresIgnoredAddress.Increment();
             return;
         }
-        if (_book.IsBanned(jail.Name, failure.Address))
+        // With banprefix, failures count per network and the ban covers it.
+        var target = BanBook.Target(jail, failure.Address);
+        if (_book.IsBanned(jail.Name, target))
         {
             Counters.FailuresWhileBanned.Increment();
             return;
@@ -172,11 +174,11 @@ public sealed partial class Engine : IAsyncDisposable
         jail.TotalFailed++;
         if (failure.Origin is { } origin)
         {
-            jail.Origins.Add(origin, failure.Address);
+            jail.Origins.Add(origin, target);
         }
-        var (failures, ban) = jail.Counter.Add(failure.Address, failure.Time);
-        jail.Recent.Add(failure.Address, failure.Line);
-        if (ban && _book.Ban(jail, failure.Address, failures, failure.Fields, lines: jail.Recent.Take(failure.Address)) is not null)
+        var (failures, ban) = jail.Counter.Add(target, failure.Time);
+        jail.Recent.Add(target, failure.Line);
+        if (ban && _book.Ban(jail, target, failures, failure.Fields, lines: jail.Recent.Take(target)) is not null)
         {
             Counters.Bans.Increment();
         }
@@ -237,6 +239,10 @@ public sealed partial class Engine : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A jail's active bans, read on the loop: an action re-applies them after repairing a flushed firewall.</summary>
+    private Task<IReadOnlyList<Ban>> CurrentBansAsync(string jail, CancellationToken cancellationToken) =>
+        OnLoop(() => (IReadOnlyList<Ban>)[.. _book.ActiveIn(jail)]);
 
     private async Task StartPipelineAsync()
     {

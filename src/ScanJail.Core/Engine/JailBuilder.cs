@@ -9,14 +9,17 @@ namespace ScanJail.Core.Engine;
 /// <summary>Turns a validated jail configuration into a live jail, reusing the live actions of a jail whose actions did not change.</summary>
 internal static class JailBuilder
 {
-    public static Jail Build(JailConfig config, Jail? previous, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="currentBans">The jail's active bans by jail name, for an action that repairs a flushed firewall.</param>
+    public static Jail Build(JailConfig config, Jail? previous, TimeProvider time, ILoggerFactory loggers,
+        Func<string, CancellationToken, Task<IReadOnlyList<Bans.Ban>>>? currentBans = null)
     {
         var errors = new ConfigErrors();
         var filter = FilterFactory.Create(config.Filter, config.FilterParameters, errors, config.Name)
             ?? throw new InvalidOperationException($"jail {config.Name}: the filter failed to build after validation: {string.Join("; ", errors.Items)}");
         var actions = previous is not null && SameActions(previous.Config.Actions, config.Actions)
             ? previous.Actions
-            : [.. config.Actions.Select(a => ActionFactory.Create(a, config.Name, time, loggers.CreateLogger($"ScanJail.Action.{a.Name}")))];
+            : [.. config.Actions.Select(a => ActionFactory.Create(a, config.Name, time, loggers.CreateLogger($"ScanJail.Action.{a.Name}"),
+                ActionRetryOptions.Default, currentBans is null ? null : token => currentBans(config.Name, token)))];
         var jail = new Jail(config, filter, actions);
         if (previous is not null)
         {
@@ -36,6 +39,9 @@ internal static class JailBuilder
         && SameMap(a.Parameters, b.Parameters)
         && a.Definition.Kind == b.Definition.Kind
         && a.Definition.Timeout == b.Definition.Timeout
+        && a.Definition.CheckInterval == b.Definition.CheckInterval
+        && SameMap(a.Definition.Patterns, b.Definition.Patterns)
+        && SameMap(a.Definition.Batches.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.Key), b.Definition.Batches.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.Key))
         && SameMap(a.Definition.Parameters, b.Definition.Parameters)
         && a.Definition.Commands.Count == b.Definition.Commands.Count
         && a.Definition.Commands.All(kv => b.Definition.Commands.TryGetValue(kv.Key, out var other)

@@ -1,5 +1,6 @@
 using System.Text;
 using ScanJail.Core.Actions;
+using ScanJail.Tests.Support;
 using static ScanJail.Core.Tests.Actions.Fixtures;
 
 namespace ScanJail.Core.Tests.Actions;
@@ -124,7 +125,7 @@ public sealed class CommandActionTests : IDisposable
             await using var action = Create($"""
                 parameters: {"{"} chain: INPUT {"}"}
                 ban: [sh, -c, 'env | grep ^SCANJAIL_ | LC_ALL=C sort > "$0"', {Quote(output)}]
-                """);
+                """, time: new ManualTimeProvider(Start));
 
             action.Enqueue(ActionVerb.Ban, Ban(fields: new Dictionary<string, string> { ["user"] = "root", ["src-port"] = "22" }));
             await action.DrainAsync(Bounded());
@@ -137,7 +138,7 @@ public sealed class CommandActionTests : IDisposable
         var start = Start.ToUnixTimeSeconds();
         Assert.Equal(
             $"SCANJAIL_BANTIME=600\nSCANJAIL_COUNT=1\nSCANJAIL_FAILURES=3\nSCANJAIL_FAMILY=inet4\nSCANJAIL_F_SRC_PORT=22\nSCANJAIL_F_USER=root\n" +
-            $"SCANJAIL_IP=203.0.113.9\nSCANJAIL_JAIL=ssh\nSCANJAIL_P_CHAIN=INPUT\nSCANJAIL_TIME={start}\n",
+            $"SCANJAIL_IP=203.0.113.9\nSCANJAIL_JAIL=ssh\nSCANJAIL_P_CHAIN=INPUT\nSCANJAIL_REMAINING=600\nSCANJAIL_TIME={start}\nSCANJAIL_V6=\n",
             await File.ReadAllTextAsync(output));
     }
 

@@ -42,6 +42,10 @@ public sealed class ConfigValueErrorTests : IDisposable
     [InlineData("actions: [log, log]", "jails.j.actions[1]", "listed twice")]
     [InlineData("actions: [{ mail: { to: [a, b] } }]", "jails.j.actions[0].mail.to", "single value")]
     [InlineData("actions: [a/b]", "jails.j.actions[0]", "not a valid action name")]
+    [InlineData("banprefix: { ipv4: 4 }", "jails.j.banprefix.ipv4", "from 8 to 32")]
+    [InlineData("banprefix: { ipv6: 129 }", "jails.j.banprefix.ipv6", "from 16 to 128")]
+    [InlineData("banprefix: { ipv5: 24 }", "jails.j.banprefix.ipv5", "unknown key")]
+    [InlineData("banprefix: 64", "jails.j.banprefix", "mapping")]
     public void A_wrong_value_is_reported_at_its_field(string line, string field, string message)
     {
         // Disabled, so only structure and values are checked.

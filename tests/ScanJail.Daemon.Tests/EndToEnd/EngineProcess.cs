@@ -43,12 +43,22 @@ public sealed class EngineProcess : IAsyncDisposable
     public static string BinDir => AppContext.BaseDirectory;
 
     /// <summary>Starts <c>scanjail run -c DIR</c> and waits until its control socket answers.</summary>
-    public static Task<EngineProcess> StartAsync(string dir, params string[] extra) => StartAsync(dir, null, false, extra);
+    public static Task<EngineProcess> StartAsync(string dir, params string[] extra) => StartCoreAsync(dir, null, null, false, extra);
 
     /// <summary>As above, with extra environment variables and, when <paramref name="stdin"/>, a pipe to the engine's standard input (<see cref="Stdin"/>).</summary>
-    public static async Task<EngineProcess> StartAsync(string dir, IReadOnlyDictionary<string, string>? environment, bool stdin, params string[] extra)
+    public static Task<EngineProcess> StartAsync(string dir, IReadOnlyDictionary<string, string>? environment, bool stdin, params string[] extra) =>
+        StartCoreAsync(dir, null, environment, stdin, extra);
+
+    /// <summary>
+    /// Starts <c>scanjail run</c> inside the network namespace <paramref name="netns"/> (<c>ip netns exec</c>, when not
+    /// null) with <paramref name="environment"/> added to its own, and waits until its control socket answers.
+    /// </summary>
+    public static Task<EngineProcess> StartWithAsync(string dir, string? netns, IReadOnlyDictionary<string, string>? environment, params string[] extra) =>
+        StartCoreAsync(dir, netns, environment, false, extra);
+
+    private static async Task<EngineProcess> StartCoreAsync(string dir, string? netns, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] extra)
     {
-        var engine = Launch(dir, environment, stdin, ["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", "Debug", .. extra]);
+        var engine = Launch(dir, netns, environment, stdin, ["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", "Debug", .. extra]);
         await Wait.UntilAsync(() => engine.HasExited || engine.Output.Contains("Ready:", StringComparison.Ordinal), "the engine to start", engine);
         if (engine.HasExited)
         {
@@ -63,9 +73,17 @@ public sealed class EngineProcess : IAsyncDisposable
         return await Cli.RunAsync(Path.Combine(BinDir, "scanjail.dll"), args);
     }
 
-    private static EngineProcess Launch(string dir, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] args)
+    private static EngineProcess Launch(string dir, string? netns, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin, UseShellExecute = false };
+        // `ip netns exec` execs the program in place, so the process is dotnet itself and its PID is the engine's.
+        var start = new ProcessStartInfo(netns is null ? "dotnet" : "ip") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin, UseShellExecute = false };
+        if (netns is not null)
+        {
+            foreach (var arg in (string[])["netns", "exec", netns, "dotnet"])
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -1,0 +1,88 @@
+using ScanJail.Core.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace ScanJail.Core.Actions;
+
+/// <summary>
+/// Reads a batch <c>ban</c>/<c>unban</c>:
+/// <code>
+/// ban:
+///   run: [nft, -f, -]
+///   each: "add element inet sj-&lt;jail&gt; addr-&lt;family&gt; { &lt;ip&gt; timeout &lt;remaining&gt;s }"
+///   permanent: "add element inet sj-&lt;jail&gt; addr-&lt;family&gt; { &lt;ip&gt; }"   # optional
+///   before: [...]  after: [...]                                                 # optional
+/// </code>
+/// The lines are code for the tool that reads them, so they may use built-in tags and parameters that
+/// have a pattern, nothing else; <c>run</c> may use <c>&lt;jail&gt;</c> and parameters only (it runs once for many bans).
+/// </summary>
+internal static class BatchReader
+{
+    public static BatchTemplate? Read(MappingReader parent, string key, YamlMappingNode node, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> patterns)
+    {
+        var map = new MappingReader(node, parent.File, parent.Jail, parent.FieldName(key), parent.Errors);
+        var before = map.Errors.Items.Count;
+        IReadOnlyList<string>? run = null;
+        if (map.Get("run") is YamlSequenceNode runNode)
+        {
+            run = ActionLoader.ReadArgv(map, "run", runNode);
+            if (run is not null)
+            {
+                CheckTags(map, "run", run, runNode, [TagNames.Jail, .. parameters.Keys], "the command runs once for many bans");
+            }
+        }
+        else
+        {
+            map.Error(map.Get("run") ?? node, "run", "a batch needs run: an argv array that reads the lines on its standard input, such as [nft, -f, -]");
+        }
+        var each = Lines(map, "each", parameters, patterns);
+        if (each is null && !map.Has("each"))
+        {
+            map.Error(node, "each", "a batch needs each: the line (or list of lines) written for every ban, such as \"add <jail>-<family> <ip>\"");
+        }
+        var permanent = Lines(map, "permanent", parameters, patterns);
+        var head = Lines(map, "before", parameters, patterns) ?? [];
+        var tail = Lines(map, "after", parameters, patterns) ?? [];
+        map.ReportUnknownKeys();
+        return map.Errors.Items.Count > before || run is null || each is null ? null : new BatchTemplate(run, head, each, permanent, tail);
+    }
+
+    private static List<string>? Lines(MappingReader map, string key, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> patterns)
+    {
+        var items = map.StringList(key);
+        if (items is null)
+        {
+            return null;
+        }
+        var allowed = new HashSet<string>(TagNames.BuiltIns, StringComparer.Ordinal);
+        allowed.UnionWith(parameters.Keys.Where(patterns.ContainsKey));
+        var lines = new List<string>();
+        foreach (var (line, node) in items)
+        {
+            if (line.Contains('\n', StringComparison.Ordinal) || line.Contains('\r', StringComparison.Ordinal) || line.Contains('\0', StringComparison.Ordinal))
+            {
+                map.Error(node, key, "one line per list item: a line cannot hold a line break or NUL");
+                continue;
+            }
+            foreach (var tag in ArgTemplate.Parse(line).Tags.Distinct(StringComparer.Ordinal).Where(t => !allowed.Contains(t)))
+            {
+                var why = parameters.ContainsKey(tag)
+                    ? $"parameter '{tag}' has no pattern; give it one under patterns: (such as '[A-Za-z0-9_-]+') so that no value can write the tool's syntax"
+                    : $"<{tag}> is not a built-in or a parameter, so it would hold text from the log; batch lines are the tool's code";
+                map.Error(node, key, $"tag <{tag}> cannot be used here: {why}");
+            }
+            lines.Add(line);
+        }
+        return lines;
+    }
+
+    private static void CheckTags(MappingReader map, string key, IReadOnlyList<string> argv, YamlSequenceNode node, IReadOnlyCollection<string> allowed, string why)
+    {
+        for (var i = 0; i < argv.Count; i++)
+        {
+            foreach (var tag in ArgTemplate.Parse(argv[i]).Tags.Distinct(StringComparer.Ordinal).Where(t => !allowed.Contains(t)))
+            {
+                map.Error(node.Children[i], key, $"tag <{tag}> has no value here ({why}); use <{TagNames.Jail}> and parameters only");
+            }
+        }
+    }
+}

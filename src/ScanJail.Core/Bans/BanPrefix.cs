@@ -1,0 +1,37 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ScanJail.Core.Bans;
+
+/// <summary>
+/// A jail's <c>banprefix</c>: how much of an address a ban covers (32 and 128 ban the single address). With a
+/// shorter prefix, failures are counted per network and the ban blocks the whole network, so an IPv6
+/// attacker who owns a /64 cannot step around a ban by changing its address.
+/// </summary>
+public sealed record BanPrefix(int IPv4, int IPv6)
+{
+    /// <summary>The prefix length for <paramref name="address"/>, or null when that means the single address.</summary>
+    public int? For(IPAddress address)
+    {
+        var (prefix, full) = address.AddressFamily == AddressFamily.InterNetworkV6 ? (IPv6, 128) : (IPv4, 32);
+        return prefix >= full ? null : prefix;
+    }
+
+    /// <summary>The first address of the network <paramref name="address"/> is in (the address itself for a full prefix).</summary>
+    public IPAddress NetworkOf(IPAddress address)
+    {
+        if (For(address) is not { } prefix)
+        {
+            return address;
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var length);
+        bytes = bytes[..length];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var bits = Math.Clamp(prefix - (i * 8), 0, 8);
+            bytes[i] &= (byte)(0xFF << (8 - bits));
+        }
+        return new IPAddress(bytes);
+    }
+}
