@@ -19,11 +19,39 @@ public sealed class LocalPorts
     private volatile PortSet _tcp = PortSet.Empty;
     private volatile PortSet _udp = PortSet.Empty;
 
-    public LocalPorts(string root = "/proc/net") => _root = root;
+    public LocalPorts(string root = "/proc/net")
+    {
+        _root = root;
+        Ephemeral = ReadEphemeral();
+    }
+
+    /// <summary>
+    /// The kernel's ephemeral port range (<c>net.ipv4.ip_local_port_range</c>, which IPv6 shares).
+    /// audp never watches it: replies to the host's own outgoing UDP land there, often before a
+    /// re-read of the socket table could see the short-lived socket that asked.
+    /// </summary>
+    public (int Low, int High) Ephemeral { get; }
 
     public PortSet Tcp => _tcp;
 
     public PortSet Udp => _udp;
+
+    private static (int, int) ReadEphemeral()
+    {
+        try
+        {
+            var f = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length == 2 && int.TryParse(f[0], System.Globalization.CultureInfo.InvariantCulture, out var low)
+                && int.TryParse(f[1], System.Globalization.CultureInfo.InvariantCulture, out var high) && low <= high)
+            {
+                return (low, high);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return (32768, 60999);
+    }
 
     /// <summary>Reads the tables again; true when either set changed.</summary>
     public bool Refresh(DateTimeOffset now)

@@ -33,8 +33,11 @@ public sealed class PortWatch
         {
             return true;
         }
-        var inUse = _mode.Mode.IsTcp() ? _local.Tcp : _local.Udp;
-        return !inUse.Contains(port);
+        if (_mode.Mode.IsTcp())
+        {
+            return !_local.Tcp.Contains(port);
+        }
+        return !_local.Udp.Contains(port) && (port < _local.Ephemeral.Low || port > _local.Ephemeral.High);
     }
 
     public IEnumerable<int> WatchedPorts() => _mode.Ports.Ports().Where(Watches);
