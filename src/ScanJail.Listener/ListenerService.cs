@@ -26,8 +26,20 @@ public static class ListenerService
     public static async Task<int> RunAsync(ListenerConfig config, bool echo, TimeProvider time, CancellationToken token)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        void OnSignal(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The signal raced the end of the run: already stopping.
+            }
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
         var formatter = new SyslogMessageFormatter(config.Syslog.Facility, config.Syslog.Tag, Environment.MachineName, Environment.ProcessId, TimeZoneInfo.Local);
         var sink = new SyslogSink(new SyslogWriter(config.Syslog.Target, formatter, time), echo);
