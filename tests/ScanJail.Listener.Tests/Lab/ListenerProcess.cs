@@ -30,13 +30,15 @@ public sealed class ListenerProcess : IAsyncDisposable
     public IReadOnlyList<string> Alerts => [.. Receiver.Messages.Where(m => m.StartsWith("attackalert:", StringComparison.Ordinal))];
 
     /// <summary>Starts the listener with <paramref name="yaml"/> plus a syslog target at a fresh port, and waits until it is listening.</summary>
-    public static async Task<ListenerProcess> StartAsync(LabNetwork lab, string yaml, string format = "scanjail", int? port = null)
+    /// <param name="target">Another syslog target (for example rsyslogd's socket); <paramref name="targetText"/> then reads what arrived there.</param>
+    public static async Task<ListenerProcess> StartAsync(LabNetwork lab, string yaml, string format = "scanjail", int? port = null,
+        string? target = null, Func<string>? targetText = null)
     {
         var receiverPort = port ?? Random.Shared.Next(20000, 30000);
         var receiver = new SyslogReceiver(lab.Victim, receiverPort);
         var dir = Directory.CreateTempSubdirectory("sjl-").FullName;
         var config = Path.Combine(dir, "listener.yaml");
-        await File.WriteAllTextAsync(config, $"{yaml}\nsyslog: {{ target: \"udp://127.0.0.1:{receiverPort}\", format: {format} }}\n");
+        await File.WriteAllTextAsync(config, $"{yaml}\nsyslog: {{ target: \"{target ?? $"udp://127.0.0.1:{receiverPort}"}\", format: {format} }}\n");
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in (string[])["netns", "exec", lab.Victim, "dotnet", Dll, "-c", config])
         {
@@ -48,7 +50,10 @@ public sealed class ListenerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        await Wait.UntilAsync(() => receiver.Messages.Any(m => m.Contains("now active and listening", StringComparison.Ordinal)) || process.HasExited,
+        bool Started() => targetText is null
+            ? receiver.Messages.Any(m => m.Contains("now active and listening", StringComparison.Ordinal))
+            : targetText().Contains("now active and listening", StringComparison.Ordinal);
+        await Wait.UntilAsync(() => Started() || process.HasExited,
             "the listener to start", listener.Diagnostics);
         Assert.False(process.HasExited, listener.Diagnostics());
         return listener;
