@@ -54,6 +54,8 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
         // A figure, not a pass mark: the whole -T4 scan may finish before the chain (listener, rsyslog,
         // file tail, engine, iptables) lands the rule; the rule landing and holding is what is asserted.
         Console.WriteLine($"ports that answered nmap -sS -T4 -p 1-1024 before the DROP: {answered} of 1024");
+        Console.WriteLine($"first alert in rsyslog's file: {File.ReadLines(rsyslog.LogFile).First(l => l.Contains("attackalert:", StringComparison.Ordinal))}");
+        Console.WriteLine($"engine: {EngineOutput().Split('\n').FirstOrDefault(l => l.Contains("] Ban ", StringComparison.Ordinal))}");
         Assert.InRange(answered, 0, 1024);
     }
 
