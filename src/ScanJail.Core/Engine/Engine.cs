@@ -29,6 +29,7 @@ public sealed partial class Engine : IAsyncDisposable
     private readonly Func<ConfigLoadResult> _loadConfig;
     private readonly EngineOptions _options;
     private readonly BanBook _book;
+    private readonly Reports.ScanLedger _scans = new();
     private EngineConfig _config;
     private SourcePipeline? _pipeline;
     private ITimer? _checkpointTimer;
@@ -163,6 +164,7 @@ public sealed partial class Engine : IAsyncDisposable
             Counters.FailuresIgnoredAddress.Increment();
             return;
         }
+        _scans.Record(failure);
         if (_book.IsBanned(jail.Name, failure.Address))
         {
             Counters.FailuresWhileBanned.Increment();
@@ -171,9 +173,10 @@ public sealed partial class Engine : IAsyncDisposable
         Counters.Failures.Increment();
         jail.TotalFailed++;
         var (failures, ban) = jail.Counter.Add(failure.Address, failure.Time);
-        if (ban && _book.Ban(jail, failure.Address, failures, failure.Fields) is not null)
+        if (ban && _book.Ban(jail, failure.Address, failures, failure.Fields) is { } made)
         {
             Counters.Bans.Increment();
+            _scans.RecordBan(failure.Address, made.Start, made.End);
         }
     }
 

@@ -46,6 +46,19 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
         // Once the rule is in, every probe is dropped: nmap reports the ports filtered.
         var during = await lab.NmapAsync("-sS", "-T4", "--max-retries", "0", "--host-timeout", "20s", "-p", "1-20", LabNetwork.VictimV4);
         Assert.Equal(20, CountState(during, "filtered"));
+        // The report names the scanner, its ports and kinds, and the ban in force.
+        var report = await Run.CheckedAsync("dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail-client.dll"), "--socket", Path.Combine(_dir, "sj.sock"), "report", "--since", "1h", "--json");
+        using (var json = System.Text.Json.JsonDocument.Parse(report))
+        {
+            var source = Assert.Single(json.RootElement.GetProperty("sources").EnumerateArray());
+            Assert.Equal(LabNetwork.ScannerV4, source.GetProperty("address").GetString());
+            Assert.Equal("1-1024", source.GetProperty("ports").GetString());
+            Assert.Equal("syn", Assert.Single(source.GetProperty("kinds").EnumerateArray()).GetString());
+            Assert.True(source.GetProperty("bannedNow").GetBoolean());
+            Assert.Equal(1, source.GetProperty("bans").GetInt32());
+        }
+        var text = await Run.CheckedAsync("dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail-client.dll"), "--socket", Path.Combine(_dir, "sj.sock"), "report");
+        Assert.Contains("  ports:   1024 (1-1024)", text, StringComparison.Ordinal);
         // Unbanned at bantime (the same ports are inside the listener's suppress window, so no new ban).
         await Wait.UntilAsync(() => DropRuleCount().Result == 0, "the unban", () => _engineOutput.ToString(), seconds: 30);
         var after = await lab.NmapAsync("-sS", "-T4", "-p", "1-20", LabNetwork.VictimV4);
