@@ -43,6 +43,7 @@ public sealed class ClientCommandLine
         _root.Subcommands.Add(BannedCommand());
         _root.Subcommands.Add(ReloadCommand());
         _root.Subcommands.Add(StatsCommand());
+        _root.Subcommands.Add(ReportCommand());
     }
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -149,6 +150,18 @@ public sealed class ClientCommandLine
             parse,
             new ControlRequest("stats"),
             result => StatusFormatter.Stats(Read<EngineStats>(result), _zone),
+            token));
+        return command;
+    }
+
+    private Command ReportCommand()
+    {
+        var since = new Option<string?>("--since") { Description = "How far back: 1h, 24h, 7d (default 24h)", HelpName = "DURATION" };
+        var command = new Command("report", "The port-scanning sources the engine saw: ports, kinds, when, and their bans") { since };
+        command.SetAction((parse, token) => ExecuteAsync(
+            parse,
+            new ControlRequest("report", Time: parse.GetValue(since)),
+            result => ScanReportFormatter.Format(Read<ScanReport>(result), _zone),
             token));
         return command;
     }

@@ -29,4 +29,7 @@ public interface IEngineControl
     Task<ControlOutcome> ReloadAsync(string? jail, CancellationToken cancellationToken);
 
     EngineStats GetStats();
+
+    /// <summary>The port-scanning sources seen (attackalert failures) in the last <paramref name="since"/>, the <paramref name="top"/> busiest.</summary>
+    ScanReport GetScanReport(TimeSpan since, int top);
 }

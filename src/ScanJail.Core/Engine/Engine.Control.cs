@@ -91,6 +91,21 @@ public sealed partial class Engine : IEngineControl
             .OrderBy(b => b.Jail, StringComparer.Ordinal).ThenBy(b => b.Start)
             .Select(b => new BanInfo(b.Jail, b.Target, b.Start, b.End, b.Failures, b.Count, b.Manual))]).GetAwaiter().GetResult();
 
+    public ScanReport GetScanReport(TimeSpan since, int top) => OnLoop(() =>
+    {
+        var now = _time.GetUtcNow();
+        var active = new Dictionary<IPAddress, DateTimeOffset?>();
+        foreach (var ban in _book.Active)
+        {
+            // The longest ban in force wins (null end: permanent).
+            if (!active.TryGetValue(ban.Address, out var until) || (until is not null && (ban.End is null || ban.End > until)))
+            {
+                active[ban.Address] = ban.End;
+            }
+        }
+        return _scans.Report(now - since, now, a => active.TryGetValue(a, out var until) ? (true, until) : (false, null), top);
+    }).GetAwaiter().GetResult();
+
     public EngineStats GetStats() => OnLoop(() =>
     {
         var counters = Counters.Snapshot();

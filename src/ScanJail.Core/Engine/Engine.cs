@@ -29,6 +29,7 @@ public sealed partial class Engine : IAsyncDisposable
     private readonly Func<ConfigLoadResult> _loadConfig;
     private readonly EngineOptions _options;
     private readonly BanBook _book;
+    private readonly Reports.ScanLedger _scans = new();
     private EngineConfig _config;
     private SourcePipeline? _pipeline;
     private ITimer? _checkpointTimer;
@@ -163,6 +164,7 @@ public sealed partial class Engine : IAsyncDisposable
             Counters.FailuresIgnoredAddress.Increment();
             return;
         }
+        _scans.Record(failure);
         // With banprefix, failures count per network and the ban covers it.
         var target = BanBook.Target(jail, failure.Address);
         if (_book.IsBanned(jail.Name, target))
@@ -178,9 +180,10 @@ public sealed partial class Engine : IAsyncDisposable
         }
         var (failures, ban) = jail.Counter.Add(target, failure.Time);
         jail.Recent.Add(target, failure.Line);
-        if (ban && _book.Ban(jail, target, failures, failure.Fields, lines: jail.Recent.Take(target)) is not null)
+        if (ban && _book.Ban(jail, target, failures, failure.Fields, lines: jail.Recent.Take(target)) is { } made)
         {
             Counters.Bans.Increment();
+            _scans.RecordBan(target, made.Start, made.End);
         }
     }
 

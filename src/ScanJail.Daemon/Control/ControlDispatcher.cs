@@ -65,6 +65,8 @@ public sealed class ControlDispatcher(IEngineControl engine, ILogger logger)
                 return Ok(engine.GetBanned(filter));
             case "stats":
                 return Ok(engine.GetStats());
+            case "report":
+                return Report(request);
             case "ban":
                 return Forbidden(peer, "ban") ?? await BanAsync(request, cancellationToken);
             case "unban":
@@ -123,6 +125,17 @@ public sealed class ControlDispatcher(IEngineControl engine, ILogger logger)
             return Usage($"not an IP address: {request.Address}");
         }
         return Outcome(await engine.UnbanAsync(address, request.Jail, cancellationToken));
+    }
+
+    // "Time" carries --since; 24 hours when not given.
+    private ControlResponse Report(ControlRequest request)
+    {
+        var since = TimeSpan.FromHours(24);
+        if (request.Time is not null && (!DurationGrammar.TryParse(request.Time, out since) || since <= TimeSpan.Zero))
+        {
+            return Usage($"not a duration: {request.Time} (for example 1h, 24h, 7d)");
+        }
+        return Ok(engine.GetScanReport(since, top: 50));
     }
 
     private static bool TryAddress(string text, out IPAddress address) => AddressParser.TryParse(text, out address);

@@ -78,4 +78,6 @@ internal sealed class StandInEngine : IEngineControl
     }
 
     public EngineStats GetStats() => Stats;
+
+    public ScanReport GetScanReport(TimeSpan since, int top) => new(Start - since, Start, 0, []);
 }

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using ScanJail.Core.Control;
+using ScanJail.Core.Jails;
+
+namespace ScanJail.Core.Reports;
+
+/// <summary>
+/// What the engine remembers of port scans for <c>scanjail-client report</c>: per source, the
+/// attackalert failures (those with a <c>port</c> or <c>kind</c> field) and the bans that followed.
+/// Bounded: <see cref="MaxSources"/> sources (the least recently seen forgotten first) and
+/// <see cref="MaxPortsPerSource"/> distinct ports each (further ones are counted, not listed).
+/// In memory only: a restart starts a new report. Owned by the engine loop.
+/// </summary>
+public sealed class ScanLedger
+{
+    public const int MaxSources = 10_000;
+    public const int MaxPortsPerSource = 131_072;
+
+    private readonly Dictionary<IPAddress, Entry> _entries = [];
+
+    public int Count => _entries.Count;
+
+    public static bool IsScan(Failure failure) => failure.Fields.ContainsKey("kind") || failure.Fields.ContainsKey("ports") || failure.Fields.ContainsKey("port");
+
+    public void Record(Failure failure)
+    {
+        if (!IsScan(failure))
+        {
+            return;
+        }
+        var entry = EntryFor(failure.Address, failure.Time);
+        entry.LastSeen = failure.Time > entry.LastSeen ? failure.Time : entry.LastSeen;
+        entry.Probes++;
+        entry.Jails.Add(failure.Jail);
+        if (failure.Fields.TryGetValue("proto", out var proto) && proto.Length <= 8)
+        {
+            entry.Protocols.Add(proto);
+        }
+        if (failure.Fields.TryGetValue("kind", out var kind) && kind.Length <= 16)
+        {
+            entry.Kinds.Add(kind);
+        }
+        if (failure.Fields.TryGetValue("port", out var port) && int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+            && p is > 0 and < 65536 && entry.Ports.Count < MaxPortsPerSource)
+        {
+            entry.Ports.Add(p);
+        }
+    }
+
+    public void RecordBan(IPAddress address, DateTimeOffset start, DateTimeOffset? end)
+    {
+        if (!_entries.TryGetValue(address, out var entry))
+        {
+            return;
+        }
+        entry.Bans++;
+        entry.BanStart = start;
+        entry.BanEnd = end;
+        if (end is { } e)
+        {
+            entry.BannedFor += e - start;
+        }
+    }
+
+    /// <param name="bannedUntil">The end of the ban in force for an address (null: permanent), or absent when none.</param>
+    public ScanReport Report(DateTimeOffset since, DateTimeOffset now, Func<IPAddress, (bool Banned, DateTimeOffset? Until)> bannedUntil, int top)
+    {
+        var seen = _entries.Values.Where(e => e.LastSeen >= since).ToList();
+        var sources = seen
+            .OrderByDescending(e => e.Probes).ThenBy(e => e.FirstSeen)
+            .Take(top)
+            .Select(e =>
+            {
+                var (banned, until) = bannedUntil(e.Address);
+                return new ScanSource(e.Address.ToString(), e.FirstSeen, e.LastSeen, e.Probes, e.Ports.Count, Ranges(e.Ports),
+                    [.. e.Protocols.Order(StringComparer.Ordinal)], [.. e.Kinds.Order(StringComparer.Ordinal)], [.. e.Jails.Order(StringComparer.Ordinal)],
+                    e.Bans, e.BannedFor, banned ? until : null, banned);
+            })
+            .ToList();
+        return new ScanReport(since, now, seen.Count, sources);
+    }
+
+    private Entry EntryFor(IPAddress address, DateTimeOffset time)
+    {
+        if (_entries.TryGetValue(address, out var entry))
+        {
+            return entry;
+        }
+        if (_entries.Count >= MaxSources)
+        {
+            var oldest = _entries.Values.MinBy(e => e.LastSeen)!;
+            _entries.Remove(oldest.Address);
+        }
+        entry = new Entry(address, time);
+        _entries[address] = entry;
+        return entry;
+    }
+
+    private static string Ranges(SortedSet<int> ports)
+    {
+        var parts = new List<string>();
+        int? start = null;
+        var end = 0;
+        foreach (var p in ports)
+        {
+            if (start is not null && p == end + 1)
+            {
+                end = p;
+                continue;
+            }
+            if (start is not null)
+            {
+                parts.Add(Range(start.Value, end));
+            }
+            (start, end) = (p, p);
+        }
+        if (start is not null)
+        {
+            parts.Add(Range(start.Value, end));
+        }
+        return string.Join(',', parts);
+    }
+
+    private static string Range(int start, int end) =>
+        start == end ? start.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{start}-{end}");
+
+    private sealed class Entry(IPAddress address, DateTimeOffset firstSeen)
+    {
+        public IPAddress Address { get; } = address;
+        public DateTimeOffset FirstSeen { get; } = firstSeen;
+        public DateTimeOffset LastSeen { get; set; } = firstSeen;
+        public long Probes { get; set; }
+        public SortedSet<int> Ports { get; } = [];
+        public HashSet<string> Protocols { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Kinds { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Jails { get; } = new(StringComparer.Ordinal);
+        public int Bans { get; set; }
+        public TimeSpan BannedFor { get; set; }
+        public DateTimeOffset? BanStart { get; set; }
+        public DateTimeOffset? BanEnd { get; set; }
+    }
+}

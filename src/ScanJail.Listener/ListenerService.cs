@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using ScanJail.Core.Syslog;
+using ScanJail.Listener.Configuration;
+using ScanJail.Listener.Detection;
+using ScanJail.Listener.Host;
+using ScanJail.Listener.Output;
+using ScanJail.Listener.Packets;
+using ScanJail.Listener.Sensors;
+
+namespace ScanJail.Listener;
+
+/// <summary>
+/// Runs the sensors, the detector loop and the housekeeping (listening ports every
+/// <see cref="ListenerConfig.Rescan"/>, host addresses every 30 s, kernel drops every 5 s) until
+/// SIGTERM or SIGINT. One loop owns the detector: probes, ticks and rescans all pass through it.
+/// </summary>
+public static class ListenerService
+{
+    private static readonly TimeSpan TickEvery = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan HostEvery = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DropsEvery = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(ListenerConfig config, bool echo, TimeProvider time, CancellationToken token)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        void OnSignal(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The signal raced the end of the run: already stopping.
+            }
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+        var formatter = new SyslogMessageFormatter(config.Syslog.Facility, config.Syslog.Tag, Environment.MachineName, Environment.ProcessId, TimeZoneInfo.Local);
+        var sink = new SyslogSink(new SyslogWriter(config.Syslog.Target, formatter, time), echo);
+        await using (sink.ConfigureAwait(false))
+        {
+            var probes = Channel.CreateBounded<Probe>(new BoundedChannelOptions(1 << 18) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+            long listenerDrops = 0;
+            void Dropped(long n) => Interlocked.Add(ref listenerDrops, n);
+            void Admin(string text) => sink.Write(SyslogSeverity.Notice, "adminalert: " + text);
+
+            Admin("scanjail-listener is starting.");
+            var local = new LocalPorts();
+            local.Refresh(time.GetUtcNow());
+            var ignored = new AlwaysIgnored(config.Ignore);
+            var sensors = new List<ISensor>();
+            var watches = new List<PortWatch>();
+            StartSensors(config, probes.Writer, local, sensors, watches, Admin, Dropped);
+            if (sensors.Count == 0)
+            {
+                Admin("no mode could start; scanjail-listener is stopping.");
+                await Console.Error.WriteLineAsync("scanjail-listener: no mode could start (raw sockets need CAP_NET_RAW, ports below 1024 CAP_NET_BIND_SERVICE)").ConfigureAwait(false);
+                return ExitCodes.Unavailable;
+            }
+            foreach (var watch in watches)
+            {
+                var ports = watch.WatchedPorts().ToList();
+                foreach (var chunk in PortRanges.Chunks(ports, 800))
+                {
+                    Admin(string.Create(CultureInfo.InvariantCulture, $"{watch.Mode.Mode.Name()} watches {ports.Count} {(watch.Mode.Mode.IsTcp() ? "TCP" : "UDP")} ports: {chunk}"));
+                }
+            }
+            Admin("scanjail-listener is now active and listening.");
+
+            var detector = new Detector(config, ignored, sink, time.GetUtcNow());
+            using var ticker = new PeriodicTimer(TickEvery, time);
+            var tickTask = TickLoop(ticker, probes.Writer, stop.Token);
+            var nextRescan = time.GetUtcNow() + config.Rescan;
+            var nextHost = time.GetUtcNow() + HostEvery;
+            var nextDrops = time.GetUtcNow() + DropsEvery;
+            long reportedKernel = 0;
+            long reportedListener = 0;
+            try
+            {
+                await foreach (var probe in probes.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                {
+                    var now = time.GetUtcNow();
+                    if (!ReferenceEquals(probe, Tick))
+                    {
+                        detector.Observe(probe, now);
+                        continue;
+                    }
+                    detector.Tick(now);
+                    if (now >= nextRescan)
+                    {
+                        nextRescan = now + config.Rescan;
+                        var (tcpBefore, udpBefore) = (local.Tcp, local.Udp);
+                        if (local.Refresh(now))
+                        {
+                            ReportChanges(watches, tcpBefore, udpBefore, local, Admin);
+                        }
+                    }
+                    if (now >= nextHost)
+                    {
+                        nextHost = now + HostEvery;
+                        ignored.Refresh();
+                    }
+                    if (now >= nextDrops)
+                    {
+                        nextDrops = now + DropsEvery;
+                        (reportedKernel, reportedListener) = ReportDrops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // SIGTERM or SIGINT: shut down below.
+            }
+            foreach (var sensor in sensors)
+            {
+                sensor.Dispose();
+            }
+            while (probes.Reader.TryRead(out var left))
+            {
+                if (!ReferenceEquals(left, Tick))
+                {
+                    detector.Observe(left, time.GetUtcNow());
+                }
+            }
+            detector.FlushAll(time.GetUtcNow());
+            ReportDrops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+            var c = detector.Counters;
+            Admin(string.Create(CultureInfo.InvariantCulture,
+                $"scanjail-listener is shutting down: probes={c.Probes} alerts={c.Alerts} summary_lines={c.SummaryLines} summarised={c.Summarised} suppressed={c.Suppressed} ignored={c.Ignored} sources_forgotten={c.SourcesForgotten} kernel_drops={sensors.Sum(s => s.KernelDrops())} listener_drops={Interlocked.Read(ref listenerDrops)}"));
+            await tickTask.ConfigureAwait(false);
+        }
+        if (sink.Lost > 0)
+        {
+            await Console.Error.WriteLineAsync($"scanjail-listener: {sink.Lost} syslog line(s) could not be sent: {sink.LastError}").ConfigureAwait(false);
+        }
+        return ExitCodes.Ok;
+    }
+
+    // The marker that wakes the detector loop for housekeeping; never a real probe.
+    private static readonly Probe Tick = new(System.Net.IPAddress.None, 0, null, 0, false, ProbeKind.Reply, ListenMode.Tcp);
+
+    private static async Task TickLoop(PeriodicTimer ticker, ChannelWriter<Probe> writer, CancellationToken token)
+    {
+        try
+        {
+            while (await ticker.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                writer.TryWrite(Tick);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private static void StartSensors(ListenerConfig config, ChannelWriter<Probe> output, LocalPorts local,
+        List<ISensor> sensors, List<PortWatch> watches, Action<string> admin, Action<long> dropped)
+    {
+        var ownTcp = new PortSet();
+        var ownUdp = new PortSet();
+        foreach (var mode in config.Modes.Where(m => !m.Mode.IsRaw()))
+        {
+            var sensor = new BoundSensor(mode, config.Ipv4, config.Ipv6, output, admin, dropped);
+            if (TryStart(sensor, admin))
+            {
+                sensors.Add(sensor);
+                foreach (var port in sensor.BoundPorts)
+                {
+                    (mode.Mode == ListenMode.Tcp ? ownTcp : ownUdp).Add(port);
+                }
+                foreach (var chunk in PortRanges.Chunks(sensor.BoundPorts, 800))
+                {
+                    admin(string.Create(CultureInfo.InvariantCulture, $"{mode.Mode.Name()} listens on {sensor.BoundPorts.Count} {(mode.Mode == ListenMode.Tcp ? "TCP" : "UDP")} ports: {chunk}"));
+                }
+            }
+        }
+        foreach (var mode in config.Modes.Where(m => m.Mode.IsRaw()))
+        {
+            var watch = new PortWatch(mode, local, mode.Mode.IsTcp() ? ownTcp : ownUdp);
+            var started = false;
+            foreach (var family in Families(config))
+            {
+                var sensor = new RawSensor(family, watch, output, dropped);
+                if (TryStart(sensor, admin))
+                {
+                    sensors.Add(sensor);
+                    started = true;
+                }
+            }
+            if (started)
+            {
+                watches.Add(watch);
+            }
+        }
+    }
+
+    private static IEnumerable<AddressFamily> Families(ListenerConfig config)
+    {
+        if (config.Ipv4)
+        {
+            yield return AddressFamily.InterNetwork;
+        }
+        if (config.Ipv6)
+        {
+            yield return AddressFamily.InterNetworkV6;
+        }
+    }
+
+    private static bool TryStart(ISensor sensor, Action<string> admin)
+    {
+        try
+        {
+            sensor.Start();
+            return true;
+        }
+        catch (SocketException e)
+        {
+            admin($"{sensor.Name} cannot start: {e.Message}; the other modes go on.");
+            sensor.Dispose();
+            return false;
+        }
+    }
+
+    private static void ReportChanges(List<PortWatch> watches, PortSet tcpBefore, PortSet udpBefore, LocalPorts local, Action<string> admin)
+    {
+        foreach (var watch in watches.Where(w => w.Mode.Mode.IsAdvanced()))
+        {
+            var tcp = watch.Mode.Mode.IsTcp();
+            var (before, after) = tcp ? (tcpBefore, local.Tcp) : (udpBefore, local.Udp);
+            var inRange = watch.Mode.Ports;
+            var opened = after.Ports().Where(p => inRange.Contains(p) && !before.Contains(p)).ToList();
+            var closed = before.Ports().Where(p => inRange.Contains(p) && !after.Contains(p)).ToList();
+            var proto = tcp ? "TCP" : "UDP";
+            if (opened.Count > 0)
+            {
+                admin($"{watch.Mode.Mode.Name()} no longer watches {proto} ports now in use by a local service: {PortRanges.Format(opened)}");
+            }
+            if (closed.Count > 0)
+            {
+                admin($"{watch.Mode.Mode.Name()} watches again {proto} ports no longer in use: {PortRanges.Format(closed)}");
+            }
+        }
+    }
+
+    private static (long Kernel, long Listener) ReportDrops(List<ISensor> sensors, long reportedKernel, long reportedListener, long listenerNow, Action<string> admin)
+    {
+        var kernelNow = sensors.Sum(s => s.KernelDrops());
+        if (kernelNow > reportedKernel)
+        {
+            admin(string.Create(CultureInfo.InvariantCulture, $"the kernel dropped {kernelNow - reportedKernel} packets (receive buffer full; {kernelNow} since start): those probes were not seen"));
+        }
+        if (listenerNow > reportedListener)
+        {
+            admin(string.Create(CultureInfo.InvariantCulture, $"the listener dropped {listenerNow - reportedListener} probes (queue full; {listenerNow} since start)"));
+        }
+        return (Math.Max(kernelNow, reportedKernel), Math.Max(listenerNow, reportedListener));
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace ScanJail.Listener.Tests.Lab;
+
+/// <summary>
+/// A real rsyslogd in the foreground with the test's own configuration: an imuxsock socket at a
+/// test path (the listener's <c>unix:</c> target), everything written by omfile to one file.
+/// Not the machine's syslog: its own socket, pid file and work directory. Stopped by its PID.
+/// </summary>
+public sealed class RsyslogProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private RsyslogProcess(Process process, string dir)
+    {
+        _process = process;
+        Dir = dir;
+    }
+
+    public string Dir { get; }
+    public string Socket => Path.Combine(Dir, "log.sock");
+    public string LogFile => Path.Combine(Dir, "syslog.log");
+
+    public static async Task<RsyslogProcess> StartAsync(string dir)
+    {
+        var conf = Path.Combine(dir, "rsyslog.conf");
+        await File.WriteAllTextAsync(conf, $"""
+            global(workDirectory="{dir}")
+            module(load="imuxsock" SysSock.Use="off")
+            input(type="imuxsock" Socket="{Path.Combine(dir, "log.sock")}")
+            *.* action(type="omfile" file="{Path.Combine(dir, "syslog.log")}")
+            """);
+        await File.WriteAllTextAsync(Path.Combine(dir, "syslog.log"), "");
+        var start = new ProcessStartInfo("rsyslogd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in (string[])["-n", "-f", conf, "-i", Path.Combine(dir, "rsyslogd.pid")])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start)!;
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var rsyslog = new RsyslogProcess(process, dir);
+        await Wait.UntilAsync(() => File.Exists(rsyslog.Socket) || process.HasExited, "rsyslogd's socket");
+        Assert.False(process.HasExited, "rsyslogd exited");
+        return rsyslog;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
