@@ -25,6 +25,11 @@ public sealed record SyslogTarget(SyslogTransport Transport, string Host, int Po
         if (text.StartsWith("unix:", StringComparison.Ordinal))
         {
             var path = text["unix:".Length..];
+            if (path.Length == 0)
+            {
+                error = $"{Expected}; the unix socket path is empty";
+                return false;
+            }
             if (!path.StartsWith('/'))
             {
                 error = $"the unix socket path must be absolute, found '{path}'";

@@ -1,3 +1,4 @@
+using ScanJail.Core.Syslog;
 using System.Globalization;
 using System.Net;
 using ScanJail.Core.Net;
@@ -22,66 +23,34 @@ public sealed record SyslogAddress(SyslogTransport Transport, IPAddress? Host, i
             $"{(Transport == SyslogTransport.Udp ? "udp" : "tcp")}://{(Host!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host.ToString())}:{Port}"),
     };
 
-    /// <summary>Reads an address; on failure <paramref name="error"/> says what form is expected. Relative unix paths are taken from <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Reads an address in the listener's target form (<see cref="SyslogTarget"/>), with the receiver's
+    /// own rules on top: the host must be an IP address (the address given is the address bound; names
+    /// are not resolved), and a relative unix path is taken from <paramref name="directory"/>.
+    /// </summary>
     public static bool TryParse(string text, string directory, out SyslogAddress? address, out string error)
     {
         ArgumentNullException.ThrowIfNull(text);
         address = null;
-        error = "";
-        const string Forms = "expected udp://ADDRESS:PORT, tcp://ADDRESS:PORT (an IP address, IPv6 in brackets) or unix:PATH";
-        if (text.StartsWith("unix:", StringComparison.Ordinal))
+        if (text.StartsWith("unix:", StringComparison.Ordinal) && text.Length > "unix:".Length && !text.Contains('\0', StringComparison.Ordinal))
         {
-            var path = text["unix:".Length..];
-            if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
-            {
-                error = $"{Forms}; the unix socket path is empty";
-                return false;
-            }
-            address = new SyslogAddress(SyslogTransport.Unix, null, 0, System.IO.Path.GetFullPath(path, directory));
+            text = "unix:" + System.IO.Path.GetFullPath(text["unix:".Length..], directory);
+        }
+        if (!SyslogTarget.TryParse(text, out var target, out error))
+        {
+            return false;
+        }
+        if (target!.Transport == SyslogTransport.Unix)
+        {
+            address = new SyslogAddress(SyslogTransport.Unix, null, 0, target.Path);
             return true;
         }
-        SyslogTransport transport;
-        if (text.StartsWith("udp://", StringComparison.Ordinal))
+        if (!AddressParser.TryParse(target.Host, out var host))
         {
-            transport = SyslogTransport.Udp;
-        }
-        else if (text.StartsWith("tcp://", StringComparison.Ordinal))
-        {
-            transport = SyslogTransport.Tcp;
-        }
-        else
-        {
-            error = $"{Forms}, found '{text}'";
+            error = $"'{target.Host}' is not an IP address: a receiver binds an address (names are not resolved)";
             return false;
         }
-        var rest = text[6..];
-        var colon = rest.LastIndexOf(':');
-        if (colon <= 0)
-        {
-            error = $"{Forms}; '{text}' has no :PORT";
-            return false;
-        }
-        var hostText = rest[..colon];
-        if (hostText.StartsWith('[') && hostText.EndsWith(']'))
-        {
-            hostText = hostText[1..^1];
-        }
-        else if (hostText.Contains(':', StringComparison.Ordinal))
-        {
-            error = $"{Forms}; write an IPv6 address in brackets, as tcp://[::1]:6514";
-            return false;
-        }
-        if (!AddressParser.TryParse(hostText, out var host))
-        {
-            error = $"{Forms}; '{hostText}' is not an IP address (names are not resolved)";
-            return false;
-        }
-        if (!int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-        {
-            error = $"{Forms}; the port must be a number from 1 to 65535, found '{rest[(colon + 1)..]}'";
-            return false;
-        }
-        address = new SyslogAddress(transport, host, port, null);
+        address = new SyslogAddress(target.Transport, host, target.Port, null);
         return true;
     }
 }

@@ -1,3 +1,4 @@
+using ScanJail.Core.Syslog;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;

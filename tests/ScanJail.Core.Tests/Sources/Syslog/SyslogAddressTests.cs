@@ -1,3 +1,4 @@
+using ScanJail.Core.Syslog;
 using System.Net;
 using ScanJail.Core.Sources.Syslog;
 
@@ -28,7 +29,7 @@ public sealed class SyslogAddressTests
     [InlineData("tcp://::1:514", "brackets")]
     [InlineData("udp://127.0.0.1:0", "port")]
     [InlineData("udp://127.0.0.1", "PORT")]
-    [InlineData("syslog://127.0.0.1:514", "expected udp://")]
+    [InlineData("syslog://127.0.0.1:514", "expected unix:PATH, udp://")]
     [InlineData("unix:", "empty")]
     public void Refuses_what_it_cannot_bind(string text, string hint)
     {
