@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace ScanJail.Listener.Tests.Lab;
 
 /// <summary>
-/// A real rsyslogd in the foreground with the test's own configuration: an imuxsock socket at a
-/// test path (the listener's <c>unix:</c> target), everything written by omfile to one file.
+/// A real rsyslogd in the foreground running the shipped snippet packaging/rsyslog/10-scanjail-file.conf
+/// as it is, with only its socket and file paths replaced by the test's own: the listener's lines
+/// (program scanjail-listener) arrive on that imuxsock socket and go to one file the engine tails.
 /// Not the machine's syslog: its own socket, pid file and work directory. Stopped by its PID.
 /// </summary>
 public sealed class RsyslogProcess : IAsyncDisposable
@@ -24,11 +25,14 @@ public sealed class RsyslogProcess : IAsyncDisposable
     public static async Task<RsyslogProcess> StartAsync(string dir)
     {
         var conf = Path.Combine(dir, "rsyslog.conf");
+        var snippet = (await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "packaging", "rsyslog", "10-scanjail-file.conf")))
+            .Replace("/run/scanjail/rsyslog.sock", Path.Combine(dir, "log.sock"), StringComparison.Ordinal)
+            .Replace("/var/log/scanjail/auth.log", Path.Combine(dir, "syslog.log"), StringComparison.Ordinal);
+        // Debian's own rsyslog.conf loads imuxsock; a test configuration loads it without the system socket.
         await File.WriteAllTextAsync(conf, $"""
             global(workDirectory="{dir}")
             module(load="imuxsock" SysSock.Use="off")
-            input(type="imuxsock" Socket="{Path.Combine(dir, "log.sock")}")
-            *.* action(type="omfile" file="{Path.Combine(dir, "syslog.log")}")
+            {snippet}
             """);
         await File.WriteAllTextAsync(Path.Combine(dir, "syslog.log"), "");
         var start = new ProcessStartInfo("rsyslogd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
@@ -43,6 +47,18 @@ public sealed class RsyslogProcess : IAsyncDisposable
         await Wait.UntilAsync(() => File.Exists(rsyslog.Socket) || process.HasExited, "rsyslogd's socket");
         Assert.False(process.HasExited, "rsyslogd exited");
         return rsyslog;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "ScanJail.sln")))
+            {
+                return d.FullName;
+            }
+        }
+        throw new InvalidOperationException("the tests run from inside the repository");
     }
 
     public async ValueTask DisposeAsync()
