@@ -187,6 +187,10 @@ public sealed partial class Engine : IEngineControl
             var old = _jails.GetValueOrDefault(name);
             var jail = JailBuilder.Build(jailConfig, old, _time, _loggers, CurrentBansAsync);
             _jails[name] = jail;
+            if (old is null)
+            {
+                StartActions([jail]);
+            }
             if (old is not null && !ReferenceEquals(old.Actions, jail.Actions))
             {
                 retired.AddRange(old.Actions);

@@ -63,7 +63,9 @@ public sealed partial class Engine : IAsyncDisposable
             {
                 _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers, CurrentBansAsync);
             }
+            StartActions(_jails.Values);
             RestoreFromStore();
+            WarmUp();
             return true;
         });
         await StartPipelineAsync();
