@@ -21,6 +21,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     private readonly SqliteConnection _connection;
     private SqliteCommand? _insertBan;
     private SqliteCommand? _insertHistory;
+    private SqliteCommand? _deleteBan;
 
     private SqliteStore(SqliteConnection connection) => _connection = connection;
 
@@ -93,7 +94,8 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            Run(null, "DELETE FROM bans WHERE jail = $jail AND ip = $ip", ("$jail", jail), ("$ip", address.ToString()));
+            _deleteBan ??= Prepare("DELETE FROM bans WHERE jail = $jail AND ip = $ip", "$jail", "$ip");
+            RunPrepared(_deleteBan, null, jail, address.ToString());
         }
     }
 
@@ -239,6 +241,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
         {
             _insertBan?.Dispose();
             _insertHistory?.Dispose();
+            _deleteBan?.Dispose();
             _connection.Dispose();
         }
     }
@@ -254,7 +257,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
         return cmd;
     }
 
-    private static void RunPrepared(SqliteCommand cmd, SqliteTransaction tx, params object?[] values)
+    private static void RunPrepared(SqliteCommand cmd, SqliteTransaction? tx, params object?[] values)
     {
         cmd.Transaction = tx;
         for (var i = 0; i < values.Length; i++)
