@@ -2,53 +2,86 @@ using System.Diagnostics;
 using System.Globalization;
 using ScanJail.Bench;
 
-// scanjail-bench: generates the deterministic log and prints the engine's lines per second through
-// the sshd and attackalert filters plus counting (medians over several runs), then the same through
-// the whole engine (file source, routers, loop) in replay mode. See bench/README.md.
+// scanjail-bench: generates the deterministic log, then measures on it, in rounds that alternate the
+// peers (fail2ban-regex, rg -o) with ScanJail (filters + counting in memory, engine replay, the
+// `scanjail regex` command as a process), and prints one table of medians with ratios to the peers.
+// See bench/README.md.
 var lines = IntOption(args, "--lines", 1_000_000);
 var runs = IntOption(args, "--runs", 5);
-var outDir = StringOption(args, "--out", Path.Combine(FindRepoRoot(), "bench", "out"));
+var peerRuns = IntOption(args, "--peer-runs", 1);
+var bans = IntOption(args, "--bans", 200);
+var repoRoot = FindRepoRoot();
+var outDir = StringOption(args, "--out", Path.Combine(repoRoot, "bench", "out"));
 Directory.CreateDirectory(outDir);
 var log = Path.Combine(outDir, $"bench-{lines}.log");
 
 var watch = Stopwatch.StartNew();
 LogGenerator.Write(log, lines);
 Console.WriteLine($"log: {log} ({lines:N0} lines, {new FileInfo(log).Length / 1e6:F1} MB, generated in {watch.Elapsed.TotalSeconds:F1} s)");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 
-var filters = BenchFilters.Load(FindRepoRoot());
+var filters = BenchFilters.Load(repoRoot);
 var text = File.ReadAllLines(log);
-var inMemory = Measure(runs, () => FilterStage.Run(text, filters));
-Console.WriteLine();
-Console.WriteLine($"{"stage",-44} {"lines/s (median)",18} {"min",12} {"max",12}  result");
-Print("filters + counting (in memory)", inMemory);
-
-var engine = Measure(runs, () => EngineStage.Run(log, lines, FindRepoRoot()));
-Print("engine replay (file source, routers, loop)", engine);
-
-var bans = IntOption(args, "--bans", 200);
-var (p50, p99, max) = LatencyStage.Run(FindRepoRoot(), bans);
-Console.WriteLine();
-Console.WriteLine($"ban latency, line appended -> ban command started ({bans} bans, idle): p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms");
-return 0;
-
-static List<(double Rate, string Result)> Measure(int runs, Func<(TimeSpan Elapsed, long Lines, string Result)> stage)
+var fail2ban = Peers.Fail2BanRegex(log);
+var ripgrep = Peers.Ripgrep(log);
+var ripgrepPcre = Peers.RipgrepPcre(log);
+var regexCommand = Peers.ScanJailRegex(log, repoRoot);
+var stages = new List<Stage>
 {
-    stage(); // warm-up: JIT and regex compilation are not what is measured
-    var results = new List<(double, string)>();
-    for (var i = 0; i < runs; i++)
+    new(ripgrep.Name, () => ripgrep.Run(lines), runs),
+    new(ripgrepPcre.Name, () => ripgrepPcre.Run(lines), runs),
+    new("filters + counting (in memory)", () => FilterStage.Run(text, filters), runs),
+    new(fail2ban.Name, () => fail2ban.Run(lines), peerRuns),
+    // Where the in-memory time goes: each filter alone over every line, nothing counted.
+    new($"  {filters[0].Name} filter alone", () => FilterStage.Run(text, [filters[0]]), runs),
+    new($"  {filters[1].Name} filter alone", () => FilterStage.Run(text, [filters[1]]), runs),
+    new("engine replay (file source, routers, loop)", () => EngineStage.Run(log, lines, repoRoot), runs),
+    new(regexCommand.Name, () => regexCommand.Run(lines), runs),
+};
+foreach (var missing in new[] { fail2ban, ripgrep, ripgrepPcre }.Where(p => !p.IsAvailable))
+{
+    Console.WriteLine($"{missing.Program} is not installed: {missing.Name} is left out (scripts/setup installs it)");
+    stages.RemoveAll(s => s.Name == missing.Name);
+}
+stages.RemoveAll(s => s.Runs <= 0); // --peer-runs 0 leaves fail2ban-regex out
+
+// Warm-up: JIT and regex compilation in this process, and the page cache for every process.
+foreach (var stage in stages.Where(s => s.Name != fail2ban.Name))
+{
+    stage.Measure();
+}
+stages.ForEach(s => s.Results.Clear());
+// Rounds: every stage once per round, peers and ScanJail alternating, so a noisy minute hits all alike.
+var rounds = stages.Max(s => s.Runs);
+for (var round = 0; round < rounds; round++)
+{
+    foreach (var stage in stages.Where(s => s.Results.Count < s.Runs))
     {
-        var (elapsed, count, result) = stage();
-        results.Add((count / elapsed.TotalSeconds, result));
+        stage.Measure();
     }
-    return results;
 }
 
-static void Print(string name, List<(double Rate, string Result)> results)
+var fail2banRate = stages.FirstOrDefault(s => s.Name == fail2ban.Name)?.Median;
+var ripgrepRate = stages.FirstOrDefault(s => s.Name == ripgrep.Name)?.Median;
+var pcreRate = stages.FirstOrDefault(s => s.Name == ripgrepPcre.Name)?.Median;
+Console.WriteLine();
+Console.WriteLine($"{"stage",-44} {"runs",4} {"lines/s (median)",17} {"min",11} {"max",11} {"x fail2ban",10} {"x rg",6} {"x rg -P",7}  result");
+foreach (var stage in stages)
 {
-    var rates = results.Select(r => r.Rate).Order().ToList();
-    var median = rates[rates.Count / 2];
-    Console.WriteLine($"{name,-44} {median,18:N0} {rates[0],12:N0} {rates[^1],12:N0}  {results[0].Result}");
+    var rates = stage.Results.Select(r => r.Rate).Order().ToList();
+    var versus2b = fail2banRate is { } f ? $"{stage.Median / f:F1}" : "-";
+    var versusRg = ripgrepRate is { } r ? $"{stage.Median / r:F2}" : "-";
+    var versusPcre = pcreRate is { } p ? $"{stage.Median / p:F2}" : "-";
+    Console.WriteLine($"{stage.Name,-44} {rates.Count,4} {stage.Median,17:N0} {rates[0],11:N0} {rates[^1],11:N0} {versus2b,10} {versusRg,6} {versusPcre,7}  {stage.Results[0].Result}");
 }
+
+if (bans > 0)
+{
+    var (p50, p99, max) = LatencyStage.Run(repoRoot, bans);
+    Console.WriteLine();
+    Console.WriteLine($"ban latency, line appended -> ban command started ({bans} bans, idle): p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms");
+}
+return 0;
 
 static int IntOption(string[] args, string name, int fallback) =>
     int.Parse(StringOption(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);

@@ -146,6 +146,16 @@ public sealed partial class Engine : IAsyncDisposable
                     SetPosition(position);
                 }
                 break;
+            case FailuresFound batch:
+                foreach (var failure in batch.Failures)
+                {
+                    OnFailure(failure);
+                }
+                if (batch.Position is { } batchPosition)
+                {
+                    SetPosition(batchPosition);
+                }
+                break;
             case PositionReached reached:
                 SetPosition(reached.Position);
                 break;

@@ -9,6 +9,13 @@ internal abstract record EngineMessage;
 /// <summary>A failure from a filter; <paramref name="Position"/> is the source's position after its line, when this is the line's last message.</summary>
 internal sealed record FailureFound(Failure Failure, FilePosition? Position) : EngineMessage;
 
+/// <summary>
+/// The failures of consecutive lines, in order; <paramref name="Position"/> is the source's position
+/// after the last of those lines. One message for many: a loop woken per failure spent more on the
+/// wake-up than on the counting.
+/// </summary>
+internal sealed record FailuresFound(IReadOnlyList<Failure> Failures, FilePosition? Position) : EngineMessage;
+
 /// <summary>Every line up to this position has been matched and its failures sent.</summary>
 internal sealed record PositionReached(FilePosition Position) : EngineMessage;
 

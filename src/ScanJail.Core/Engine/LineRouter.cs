@@ -20,6 +20,7 @@ internal sealed class LineRouter(
     HostResolver? resolver = null, ILogger? logger = null)
 {
     private const int PositionEvery = 512;
+    private const int MaxBatch = 256;
     private const int MaxWarnedNames = 10_000;
     private static readonly TimeSpan WarnEvery = TimeSpan.FromMinutes(1);
     private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
@@ -31,15 +32,19 @@ internal sealed class LineRouter(
         FilePosition? pending = null;
         var sincePosition = 0;
         var failures = new List<Failure>(2);
+        // The failures of the lines read so far, sent as one message when no line is waiting (so a
+        // live tail's failure goes out at once) or when the batch is full.
+        var batch = new List<Failure>();
+        FilePosition? batchPosition = null;
         while (await lines.WaitToReadAsync(CancellationToken.None))
         {
             while (lines.TryRead(out var line))
             {
                 Route(line, failures);
-                for (var i = 0; i < failures.Count; i++)
+                if (failures.Count > 0)
                 {
-                    var last = i == failures.Count - 1;
-                    await inbox.WriteAsync(new FailureFound(failures[i], last ? line.Position : null), CancellationToken.None);
+                    batch.AddRange(failures);
+                    batchPosition = line.Position ?? batchPosition;
                 }
                 if (line.Position is { } position)
                 {
@@ -47,13 +52,24 @@ internal sealed class LineRouter(
                     sincePosition = failures.Count > 0 ? 0 : sincePosition + 1;
                 }
                 failures.Clear();
-                if (pending is not null && (sincePosition >= PositionEvery || lines.Count == 0))
+                var idle = lines.Count == 0;
+                if (batch.Count > 0 && (idle || batch.Count >= MaxBatch || sincePosition >= PositionEvery))
+                {
+                    await inbox.WriteAsync(new FailuresFound(batch, batchPosition), CancellationToken.None);
+                    batch = [];
+                    batchPosition = null;
+                }
+                if (pending is not null && (sincePosition >= PositionEvery || idle))
                 {
                     await inbox.WriteAsync(new PositionReached(pending), CancellationToken.None);
                     pending = null;
                     sincePosition = 0;
                 }
             }
+        }
+        if (batch.Count > 0)
+        {
+            await inbox.WriteAsync(new FailuresFound(batch, batchPosition), CancellationToken.None);
         }
         if (pending is not null)
         {

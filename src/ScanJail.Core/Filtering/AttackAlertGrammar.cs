@@ -13,7 +13,7 @@ namespace ScanJail.Core.Filtering;
 /// portsentry's notices (<c>Host: ... is already blocked</c>, <c>Ignoring TCP response</c>,
 /// <c>has been blocked via dropped route</c>) are not scans and do not parse.
 /// </summary>
-public static class AttackAlertGrammar
+public static partial class AttackAlertGrammar
 {
     private const string Tag = "attackalert:";
 
@@ -110,6 +110,18 @@ public static class AttackAlertGrammar
             return null;
         }
         var message = MessageAfterTag(line);
+        if (message >= 0 && TryReadFast(line.AsSpan(message), out var fast))
+        {
+            return fast;
+        }
+        return ReadWithGrammar(line, message);
+    }
+
+    /// <summary>The Sprache grammar alone, without the fast readers: the definition they are checked against.</summary>
+    internal static GrammarMatch? ReadWithGrammar(string line) => line is null ? null : ReadWithGrammar(line, MessageAfterTag(line));
+
+    private static GrammarMatch? ReadWithGrammar(string line, int message)
+    {
         var result = message >= 0 ? Message.TryParse(line[message..]) : null;
         if (result is { WasSuccessful: true })
         {

@@ -121,7 +121,7 @@ public static class FilterFactory
             }
             fail.Add(compiled);
         }
-        return new RegexFilter(definition.Name, precheck, prefix, fail, ignore, clock);
+        return new RegexFilter(definition.Name, precheck, prefix, fail, PatternCompiler.TryCombine(fail, timeout), ignore, clock);
     }
 
     private static CompiledPattern? Compile(FilterPattern pattern, string field, IReadOnlyDictionary<string, string> values, TimeSpan timeout,

@@ -40,6 +40,33 @@ internal static class PatternCompiler
         return new CompiledPattern(screen, extract);
     }
 
+    /// <summary>
+    /// One linear-time regex that matches where any of <paramref name="patterns"/> does (each in its
+    /// own group, so inline options and anchors keep their scope): a line none matches costs one scan
+    /// instead of one per pattern, which is most lines. Null when there is nothing to gain (one
+    /// pattern), when a pattern needs backtracking, or when it has a '#' (a comment under inline
+    /// <c>(?x)</c> would swallow the closing parenthesis).
+    /// </summary>
+    public static Regex? TryCombine(IReadOnlyList<CompiledPattern> patterns, TimeSpan timeout)
+    {
+        if (patterns.Count < 2 || patterns.Any(p => !p.IsLinear || p.Extract.ToString().Contains('#', StringComparison.Ordinal)))
+        {
+            return null;
+        }
+        var text = string.Join("|", patterns.Select(p => "(?:" + p.Extract + ")"));
+        try
+        {
+            var combined = new Regex(text, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, timeout);
+            WarmUp(combined);
+            return combined;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            // Each pattern compiled alone; should their union not, the filter screens them one by one.
+            return null;
+        }
+    }
+
     // The first match JIT-compiles the regex inside the timed scan; on a loaded machine that alone
     // can exceed the timeout and lose a real line. Pay it here instead.
     private static void WarmUp(Regex regex)

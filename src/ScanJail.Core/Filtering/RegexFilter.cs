@@ -4,8 +4,9 @@ namespace ScanJail.Core.Filtering;
 
 /// <summary>
 /// A filter of kind <c>regex</c>. Order per line: literal precheck, prefix (its end is where the
-/// failregexes start: their <c>^</c> anchors there), each failregex in order, ignoreregex on the
-/// whole line, then the time. Misses allocate nothing; a regex timeout counts as a miss.
+/// failregexes start: their <c>^</c> anchors there), the failregexes' union in one linear-time scan
+/// when they have one (<see cref="PatternCompiler.TryCombine"/>), each failregex in order, ignoreregex
+/// on the whole line, then the time. Misses allocate nothing; a regex timeout counts as a miss.
 /// Thread-safe: all state is immutable after construction.
 /// </summary>
 internal sealed class RegexFilter(
@@ -13,6 +14,7 @@ internal sealed class RegexFilter(
     LinePrecheck precheck,
     CompiledPattern? prefix,
     IReadOnlyList<CompiledPattern> failRegex,
+    Regex? anyFailRegex,
     IReadOnlyList<CompiledPattern> ignoreRegex,
     LineClock clock) : IFilter
 {
@@ -30,17 +32,25 @@ internal sealed class RegexFilter(
             var start = 0;
             if (prefix is not null)
             {
-                if (!prefix.Screen.IsMatch(line))
+                // One scan gives both whether the prefix matches and where it ends; the screen
+                // finds the same match as the backtracking engine, without captures.
+                var found = false;
+                foreach (var m in prefix.Screen.EnumerateMatches(line))
+                {
+                    start = m.Index + m.Length;
+                    found = true;
+                    break;
+                }
+                if (!found)
                 {
                     return FilterResult.Missed;
                 }
-                foreach (var m in prefix.Extract.EnumerateMatches(line))
-                {
-                    start = m.Index + m.Length;
-                    break;
-                }
             }
             var rest = line.AsSpan(start);
+            if (anyFailRegex is not null && !anyFailRegex.IsMatch(rest))
+            {
+                return FilterResult.Missed;
+            }
             foreach (var pattern in failRegex)
             {
                 if (!pattern.Screen.IsMatch(rest))

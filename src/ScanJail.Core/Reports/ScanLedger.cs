@@ -19,6 +19,12 @@ public sealed class ScanLedger
 
     private readonly Dictionary<IPAddress, Entry> _entries = [];
 
+    // The sources by last seen, oldest first, for eviction in O(log n): a scan of every source per new
+    // one (at the bound, every new source) was most of the engine's time on a log with more sources.
+    // An entry is queued again when its last-seen time moves; the older items are stale and skipped.
+    private readonly PriorityQueue<Entry, (DateTimeOffset LastSeen, long Order)> _byLastSeen = new();
+    private long _order;
+
     public int Count => _entries.Count;
 
     public static bool IsScan(Failure failure) => failure.Fields.ContainsKey("kind") || failure.Fields.ContainsKey("ports") || failure.Fields.ContainsKey("port");
@@ -30,7 +36,11 @@ public sealed class ScanLedger
             return;
         }
         var entry = EntryFor(failure.Address, failure.Time);
-        entry.LastSeen = failure.Time > entry.LastSeen ? failure.Time : entry.LastSeen;
+        if (failure.Time > entry.LastSeen)
+        {
+            entry.LastSeen = failure.Time;
+            Queue(entry);
+        }
         entry.Probes++;
         entry.Jails.Add(failure.Jail);
         if (failure.Fields.TryGetValue("proto", out var proto) && proto.Length <= 8)
@@ -89,12 +99,33 @@ public sealed class ScanLedger
         }
         if (_entries.Count >= MaxSources)
         {
-            var oldest = _entries.Values.MinBy(e => e.LastSeen)!;
-            _entries.Remove(oldest.Address);
+            while (_byLastSeen.TryDequeue(out var oldest, out var queued))
+            {
+                if (oldest.LastSeen == queued.LastSeen && _entries.TryGetValue(oldest.Address, out var current) && ReferenceEquals(current, oldest))
+                {
+                    _entries.Remove(oldest.Address);
+                    break;
+                }
+            }
         }
         entry = new Entry(address, time);
         _entries[address] = entry;
+        Queue(entry);
         return entry;
+    }
+
+    private void Queue(Entry entry)
+    {
+        _byLastSeen.Enqueue(entry, (entry.LastSeen, _order++));
+        if (_byLastSeen.Count > 4 * MaxSources)
+        {
+            // Mostly stale items: start again from one item per source.
+            _byLastSeen.Clear();
+            foreach (var live in _entries.Values)
+            {
+                _byLastSeen.Enqueue(live, (live.LastSeen, _order++));
+            }
+        }
     }
 
     private static string Ranges(SortedSet<int> ports)

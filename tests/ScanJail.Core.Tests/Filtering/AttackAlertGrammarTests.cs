@@ -62,4 +62,28 @@ public sealed class AttackAlertGrammarTests
             return true;
         }).QuickCheckThrowOnFailure();
     }
+
+    [Fact]
+    public void Fast_readers_give_exactly_what_the_grammar_gives()
+    {
+        // Near-misses of both syslog dialects: every piece the fast readers look at, and the ones they refuse.
+        string[] pieces = [" ", "  ", "src=", "dport=", "proto=", "kind=", "_k9=", "9k=", "=", "==", "192.0.2.1", "2001:db8::1", "/", "/x.example",
+            "TCP", "UDP", "tcp", " scan", "scan", " SYN", "SYN", "/Normal", "/", " from host: ", " to ", " port: ", "443", "65535", "65536", "123456",
+            "Connect", "FIN", "\t", "\u00e9", "\r", "x"];
+        var messages = Gen.Elements(pieces).ListOf().Select(parts => "vm l[1]: attackalert:" + string.Concat(parts));
+        string[] shapes = ["vm l[1]: attackalert: src=192.0.2.1 proto=tcp dport=22 kind=syn", "vm p[2]: attackalert: TCP SYN/Normal scan from host: 192.0.2.2/192.0.2.2 to TCP port: 443",
+            "vm p[2]: attackalert: UDP scan from host: 192.0.2.2/n to UDP port: 9  ", "attackalert: Connect from host: 192.0.2.2 to TCP port: 1"];
+        var edited = Gen.Elements(shapes).SelectMany(shape => Gen.Choose(0, shape.Length - 1).SelectMany(at => Gen.Elements(pieces).Select(piece => shape.Insert(at, piece))));
+        foreach (var lines in new[] { messages, edited, Gen.Elements(shapes) })
+        {
+            Prop.ForAll(lines.ToArbitrary(), line =>
+            {
+                var fast = AttackAlertGrammar.Read(line);
+                var grammar = AttackAlertGrammar.ReadWithGrammar(line);
+                return (fast is null && grammar is null)
+                    || (fast is not null && grammar is not null && fast.Host == grammar.Host
+                        && fast.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).SequenceEqual(grammar.Fields.OrderBy(f => f.Key, StringComparer.Ordinal)));
+            }).Check(Config.QuickThrowOnFailure.WithMaxTest(3000));
+        }
+    }
 }

@@ -53,4 +53,27 @@ public sealed class ScanLedgerTests
         }
         Assert.Equal(ScanLedger.MaxSources, ledger.Count);
     }
+
+    [Fact]
+    public void At_the_bound_the_least_recently_seen_source_is_forgotten()
+    {
+        var ledger = new ScanLedger();
+        static string Address(int i) => $"10.{i >> 16}.{i >> 8 & 255}.{i & 255}";
+        for (var i = 0; i < ScanLedger.MaxSources; i++)
+        {
+            ledger.Record(Alert(Address(i), 22, "syn", Start.AddSeconds(i)));
+        }
+        // Source 0 is seen again, latest of all: sources 1 and 2, now the oldest, go first.
+        ledger.Record(Alert(Address(0), 23, "syn", Start.AddHours(10)));
+        ledger.Record(Alert(Address(ScanLedger.MaxSources), 22, "syn", Start.AddHours(11)));
+        ledger.Record(Alert(Address(ScanLedger.MaxSources + 1), 22, "syn", Start.AddHours(12)));
+        var kept = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => (false, null), top: ScanLedger.MaxSources * 2)
+            .Sources.Select(s => s.Address).ToHashSet();
+        Assert.Equal(ScanLedger.MaxSources, kept.Count);
+        Assert.Contains(Address(0), kept);
+        Assert.DoesNotContain(Address(1), kept);
+        Assert.DoesNotContain(Address(2), kept);
+        Assert.Contains(Address(3), kept);
+        Assert.Contains(Address(ScanLedger.MaxSources + 1), kept);
+    }
 }
