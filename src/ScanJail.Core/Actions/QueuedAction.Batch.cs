@@ -60,23 +60,8 @@ internal sealed partial class QueuedAction
                     Name, _jail, ActionLoader.VerbKey(verb), bans.Count, (long)_time.GetElapsedTime(began).TotalMilliseconds);
                 return;
             }
-            Volatile.Write(ref _lastError, new ErrorNote($"{what}: {result.Error}", _time.GetUtcNow()));
-            if (attempt >= maxAttempts || token.IsCancellationRequested)
+            if (!await RetryAfterFailureAsync(what, attempt, maxAttempts, result.Error, token))
             {
-                GiveUp(what, attempt, result.Error);
-                return;
-            }
-            Interlocked.Increment(ref _retrying);
-            var delay = _retry.DelayAfter(attempt);
-            _logger.LogWarning("Action {Action} of jail {Jail}: {What} failed (attempt {Attempt} of {Max}), retrying in {Delay}: {Error}",
-                Name, _jail, what, attempt, maxAttempts, delay, result.Error);
-            try
-            {
-                await Task.Delay(delay, _time, token);
-            }
-            catch (OperationCanceledException)
-            {
-                GiveUp(what, attempt, result.Error);
                 return;
             }
         }

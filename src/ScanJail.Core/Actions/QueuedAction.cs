@@ -227,25 +227,38 @@ internal sealed partial class QueuedAction : IJailAction
             }
             from = result.FailedStep;
             var what = ban is null ? ActionLoader.VerbKey(verb) : $"{ActionLoader.VerbKey(verb)} {ban.Address}";
-            Volatile.Write(ref _lastError, new ErrorNote($"{what}: {result.Error}", _time.GetUtcNow()));
-            if (attempt >= maxAttempts || token.IsCancellationRequested)
+            if (!await RetryAfterFailureAsync(what, attempt, maxAttempts, result.Error, token))
             {
-                GiveUp(what, attempt, result.Error);
                 return;
             }
-            Interlocked.Increment(ref _retrying);
-            var delay = _retry.DelayAfter(attempt);
-            _logger.LogWarning("Action {Action} of jail {Jail}: {What} failed (attempt {Attempt} of {Max}), retrying in {Delay}: {Error}",
-                Name, _jail, what, attempt, maxAttempts, delay, result.Error);
-            try
-            {
-                await Task.Delay(delay, _time, token);
-            }
-            catch (OperationCanceledException)
-            {
-                GiveUp(what, attempt, result.Error);
-                return;
-            }
+        }
+    }
+
+    /// <summary>
+    /// After a failed attempt: records the error, then either gives up (last attempt, or stopping) and
+    /// returns false, or waits out the backoff and returns true to try again.
+    /// </summary>
+    private async Task<bool> RetryAfterFailureAsync(string what, int attempt, int maxAttempts, string error, CancellationToken token)
+    {
+        Volatile.Write(ref _lastError, new ErrorNote($"{what}: {error}", _time.GetUtcNow()));
+        if (attempt >= maxAttempts || token.IsCancellationRequested)
+        {
+            GiveUp(what, attempt, error);
+            return false;
+        }
+        Interlocked.Increment(ref _retrying);
+        var delay = _retry.DelayAfter(attempt);
+        _logger.LogWarning("Action {Action} of jail {Jail}: {What} failed (attempt {Attempt} of {Max}), retrying in {Delay}: {Error}",
+            Name, _jail, what, attempt, maxAttempts, delay, error);
+        try
+        {
+            await Task.Delay(delay, _time, token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            GiveUp(what, attempt, error);
+            return false;
         }
     }
 

@@ -20,18 +20,6 @@ public sealed record BanPrefix(int IPv4, int IPv6)
     /// <summary>The first address of the network <paramref name="address"/> is in (the address itself for a full prefix).</summary>
     public IPAddress NetworkOf(IPAddress address)
     {
-        if (For(address) is not { } prefix)
-        {
-            return address;
-        }
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out var length);
-        bytes = bytes[..length];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var bits = Math.Clamp(prefix - (i * 8), 0, 8);
-            bytes[i] &= (byte)(0xFF << (8 - bits));
-        }
-        return new IPAddress(bytes);
+        return For(address) is { } prefix ? Net.IpNetworkParser.Mask(address, prefix) : address;
     }
 }

@@ -80,7 +80,8 @@ internal static class IpNetworkParser
         return PrefixEquals(net[..length], candidate[..length], network.PrefixLength);
     }
 
-    private static IPAddress Mask(IPAddress address, int prefix)
+    /// <summary>The first address of the <paramref name="prefix"/>-bit network that holds <paramref name="address"/>.</summary>
+    public static IPAddress Mask(IPAddress address, int prefix)
     {
         Span<byte> bytes = stackalloc byte[16];
         address.TryWriteBytes(bytes, out var length);

@@ -25,7 +25,7 @@ public sealed class RsyslogProcess : IAsyncDisposable
     public static async Task<RsyslogProcess> StartAsync(string dir)
     {
         var conf = Path.Combine(dir, "rsyslog.conf");
-        var snippet = (await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "packaging", "rsyslog", "10-scanjail-file.conf")))
+        var snippet = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "packaging", "rsyslog", "10-scanjail-file.conf")))
             .Replace("/run/scanjail/rsyslog.sock", Path.Combine(dir, "log.sock"), StringComparison.Ordinal)
             .Replace("/var/log/scanjail/auth.log", Path.Combine(dir, "syslog.log"), StringComparison.Ordinal);
         // Debian's own rsyslog.conf loads imuxsock; a test configuration loads it without the system socket.
@@ -47,18 +47,6 @@ public sealed class RsyslogProcess : IAsyncDisposable
         await Wait.UntilAsync(() => File.Exists(rsyslog.Socket) || process.HasExited, "rsyslogd's socket");
         Assert.False(process.HasExited, "rsyslogd exited");
         return rsyslog;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "ScanJail.sln")))
-            {
-                return d.FullName;
-            }
-        }
-        throw new InvalidOperationException("the tests run from inside the repository");
     }
 
     public async ValueTask DisposeAsync()

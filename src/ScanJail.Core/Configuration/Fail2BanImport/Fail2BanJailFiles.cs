@@ -32,9 +32,6 @@ public sealed partial class Fail2BanJailFiles
     /// <summary>The jail sections (every section but DEFAULT and INCLUDES), in the order they first appear.</summary>
     public IEnumerable<string> Jails => _order.Where(s => s != Default);
 
-    [GeneratedRegex(@"%\(([^)]+)\)s", RegexOptions.CultureInvariant)]
-    private static partial Regex Interpolation();
-
     /// <summary>Reads the jail files of the fail2ban directory <paramref name="dir"/>.</summary>
     public static Fail2BanJailFiles Read(string dir)
     {
@@ -142,27 +139,7 @@ public sealed partial class Fail2BanJailFiles
             Problems.Add($"[{context}] {ownKey}: %(...)s references nest too deep (a loop?)");
             return text;
         }
-        var result = new StringBuilder();
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (text[i] == '%' && i + 1 < text.Length && text[i + 1] == '%')
-            {
-                result.Append('%');
-                i += 2;
-                continue;
-            }
-            var match = text[i] == '%' ? Interpolation().Match(text, i) : Match.Empty;
-            if (!match.Success || match.Index != i)
-            {
-                result.Append(text[i]);
-                i++;
-                continue;
-            }
-            result.Append(Reference(context, match.Groups[1].Value, ownSection, ownKey, index, depth));
-            i += match.Length;
-        }
-        return result.ToString();
+        return PercentInterpolation.Expand(text, name => Reference(context, name, ownSection, ownKey, index, depth));
     }
 
     private string Reference(string context, string name, string ownSection, string ownKey, int index, int depth)

@@ -27,9 +27,6 @@ public sealed partial class Fail2BanConfig
     /// <summary>Problems found while reading; the filter is unusable when any.</summary>
     public List<string> Problems { get; } = [];
 
-    [GeneratedRegex(@"%\(([^)]+)\)s", RegexOptions.CultureInvariant)]
-    private static partial Regex Interpolation();
-
     [GeneratedRegex(@"<([^<>\s]+)>", RegexOptions.CultureInvariant)]
     private static partial Regex Tag();
 
@@ -180,27 +177,7 @@ public sealed partial class Fail2BanConfig
             Problems.Add($"{own?[^1].File}:{own?[^1].Line}: %(...)s references nest too deep (a loop?)");
             return text;
         }
-        var result = new StringBuilder();
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (text[i] == '%' && i + 1 < text.Length && text[i + 1] == '%')
-            {
-                result.Append('%');
-                i += 2;
-                continue;
-            }
-            var match = text[i] == '%' ? Interpolation().Match(text, i) : Match.Empty;
-            if (!match.Success || match.Index != i)
-            {
-                result.Append(text[i]);
-                i++;
-                continue;
-            }
-            result.Append(Reference(section, match.Groups[1].Value, own, depth));
-            i += match.Length;
-        }
-        return result.ToString();
+        return PercentInterpolation.Expand(text, name => Reference(section, name, own, depth));
     }
 
     private string Reference(string section, string name, List<IniValue>? own, int depth)
