@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using ScanJail.Core.Syslog;
+using ScanJail.Core.Systemd;
 using ScanJail.Listener.Configuration;
 using ScanJail.Listener.Detection;
 using ScanJail.Listener.Host;
@@ -72,6 +73,7 @@ public static class ListenerService
                 }
             }
             Admin("scanjail-listener is now active and listening.");
+            SystemdNotifier.Notify("READY=1\nSTATUS=Watching");
 
             var detector = new Detector(config, ignored, sink, time.GetUtcNow());
             using var ticker = new PeriodicTimer(TickEvery, time);
@@ -130,6 +132,7 @@ public static class ListenerService
             }
             detector.FlushAll(time.GetUtcNow());
             ReportDrops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+            SystemdNotifier.Notify("STOPPING=1");
             var c = detector.Counters;
             Admin(string.Create(CultureInfo.InvariantCulture,
                 $"scanjail-listener is shutting down: probes={c.Probes} alerts={c.Alerts} summary_lines={c.SummaryLines} summarised={c.Summarised} suppressed={c.Suppressed} ignored={c.Ignored} sources_forgotten={c.SourcesForgotten} kernel_drops={sensors.Sum(s => s.KernelDrops())} listener_drops={Interlocked.Read(ref listenerDrops)}"));

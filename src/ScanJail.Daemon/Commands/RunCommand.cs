@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ScanJail.Core.Engine;
 using ScanJail.Core.Persistence;
+using ScanJail.Core.Systemd;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScanJail.Daemon.Control;
 using ScanJail.Daemon.Logging;

@@ -32,7 +32,7 @@ public sealed class ListenerProcess : IAsyncDisposable
     /// <summary>Starts the listener with <paramref name="yaml"/> plus a syslog target at a fresh port, and waits until it is listening.</summary>
     /// <param name="target">Another syslog target (for example rsyslogd's socket); <paramref name="targetText"/> then reads what arrived there.</param>
     public static async Task<ListenerProcess> StartAsync(LabNetwork lab, string yaml, string format = "scanjail", int? port = null,
-        string? target = null, Func<string>? targetText = null)
+        string? target = null, Func<string>? targetText = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var receiverPort = port ?? Random.Shared.Next(20000, 30000);
         var receiver = new SyslogReceiver(lab.Victim, receiverPort);
@@ -43,6 +43,10 @@ public sealed class ListenerProcess : IAsyncDisposable
         foreach (var arg in (string[])["netns", "exec", lab.Victim, "dotnet", Dll, "-c", config])
         {
             start.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
         var process = Process.Start(start)!;
         var listener = new ListenerProcess(process, receiver, dir);

@@ -1,14 +1,14 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace ScanJail.Daemon;
+namespace ScanJail.Core.Systemd;
 
 /// <summary>
 /// sd_notify without libsystemd: one datagram to the unix socket systemd names in
 /// <c>$NOTIFY_SOCKET</c> (a path, or an abstract name written with a leading '@'). Nothing happens
-/// when the variable is unset, so the engine runs the same outside systemd.
+/// when the variable is unset, so the engine and the listener run the same outside systemd.
 /// </summary>
-internal static class SystemdNotifier
+public static class SystemdNotifier
 {
     /// <summary>Sends <paramref name="state"/> (such as <c>READY=1</c>); returns false when there is no socket or it cannot be reached.</summary>
     public static bool Notify(string state)
