@@ -3,24 +3,28 @@ using ScanJail.Listener.Configuration;
 
 namespace ScanJail.Listener.Tests.Lab;
 
-/// <summary>A full-range -T5 scan is caught completely: per-port lines up to the rate bound, then summaries naming every other port.</summary>
+/// <summary>A full-range -T5 scan of each TCP kind is caught completely: per-port lines up to the rate bound, then summaries naming every other port.</summary>
 [Collection(LabGroup.Name)]
 public sealed partial class FullRangeTests(LabNetwork lab)
 {
-    [Fact]
-    public async Task Every_port_of_an_xmas_scan_of_all_65535_is_reported_per_port_or_in_a_summary()
+    [Theory]
+    [InlineData("-sS", "syn")]
+    [InlineData("-sF", "fin")]
+    [InlineData("-sN", "null")]
+    [InlineData("-sX", "xmas")]
+    public async Task Every_port_of_a_scan_of_all_65535_is_reported_per_port_or_in_a_summary(string scan, string kind)
     {
         await using var listener = await ListenerProcess.StartAsync(lab, """
             tcp: { mode: atcp, ports: "1-65535" }
             rate: { lines_per_second: 1000, burst: 5000 }
             """);
-        await lab.NmapAsync("-sX", "-T5", "-p-", LabNetwork.VictimV4);
+        await lab.NmapAsync(scan, "-T5", "-p-", LabNetwork.VictimV4);
         Assert.Equal(0, await listener.StopAsync());
-        var perPort = ScanDetectionTests.PortsOf(listener, "xmas", "tcp");
+        var perPort = ScanDetectionTests.PortsOf(listener, kind, "tcp");
         var summarised = new PortSet();
         foreach (var alert in listener.Alerts.Where(a => a.Contains(" summary=yes ", StringComparison.Ordinal)))
         {
-            Assert.Contains($"src={LabNetwork.ScannerV4} proto=tcp kind=xmas mode=atcp", alert, StringComparison.Ordinal);
+            Assert.Contains($"src={LabNetwork.ScannerV4} proto=tcp kind={kind} mode=atcp", alert, StringComparison.Ordinal);
             Assert.True(summarised.TryAdd(Ports().Match(alert).Groups[1].Value), alert);
         }
         Assert.True(perPort.Count >= 5000, $"{perPort.Count} per-port lines");
