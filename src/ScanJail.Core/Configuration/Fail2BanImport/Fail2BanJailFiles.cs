@@ -16,44 +16,41 @@ public sealed partial class Fail2BanJailFiles
 {
     private const int MaxDepth = 40;
     private const string Default = "DEFAULT";
-    private readonly Dictionary<string, Dictionary<string, List<IniValue>>> _sections = new(StringComparer.Ordinal);
-    private readonly List<string> _order = [];
+    private readonly IniLayers _layers;
 
-    private Fail2BanJailFiles()
-    {
-    }
+    private Fail2BanJailFiles() => _layers = new IniLayers(Problems);
 
     /// <summary>The files read, in order.</summary>
-    public List<string> Files { get; } = [];
+    public List<string> Files => _layers.Files;
 
     /// <summary>Lines that could not be read, and references that name nothing.</summary>
     public List<string> Problems { get; } = [];
 
     /// <summary>The jail sections (every section but DEFAULT and INCLUDES), in the order they first appear.</summary>
-    public IEnumerable<string> Jails => _order.Where(s => s != Default);
+    public IEnumerable<string> Jails => _layers.SectionOrder.Where(s => s != Default);
 
     /// <summary>Reads the jail files of the fail2ban directory <paramref name="dir"/>.</summary>
     public static Fail2BanJailFiles Read(string dir)
     {
         var files = new Fail2BanJailFiles();
-        files.ReadWithIncludes(Path.Combine(dir, "jail.conf"), 0, required: true);
+        files._layers.Read(Path.Combine(dir, "jail.conf"), required: true);
         foreach (var conf in Listed(Path.Combine(dir, "jail.d"), "*.conf"))
         {
-            files.ReadWithIncludes(conf, 0, required: true);
+            files._layers.Read(conf, required: true);
         }
-        files.ReadWithIncludes(Path.Combine(dir, "jail.local"), 0, required: false);
+        files._layers.Read(Path.Combine(dir, "jail.local"), required: false);
         foreach (var local in Listed(Path.Combine(dir, "jail.d"), "*.local"))
         {
-            files.ReadWithIncludes(local, 0, required: true);
+            files._layers.Read(local, required: true);
         }
         return files;
     }
 
     /// <summary>True when the jail itself (not [DEFAULT]) sets <paramref name="key"/>.</summary>
-    public bool SetsOwn(string jail, string key) => _sections.TryGetValue(jail, out var s) && s.ContainsKey(key);
+    public bool SetsOwn(string jail, string key) => _layers.Sections.TryGetValue(jail, out var s) && s.ContainsKey(key);
 
     /// <summary>The keys the jail itself sets.</summary>
-    public IEnumerable<string> OwnKeys(string jail) => _sections.TryGetValue(jail, out var s) ? s.Keys : [];
+    public IEnumerable<string> OwnKeys(string jail) => _layers.Sections.TryGetValue(jail, out var s) ? s.Keys : [];
 
     /// <summary>Where the value of <paramref name="key"/> for <paramref name="jail"/> was written.</summary>
     public IniValue? Raw(string jail, string key) => Lookup(jail, key) is { } found ? found.List[^1] : null;
@@ -65,65 +62,13 @@ public sealed partial class Fail2BanJailFiles
     private static IEnumerable<string> Listed(string dir, string pattern) =>
         Directory.Exists(dir) ? Directory.EnumerateFiles(dir, pattern).Order(StringComparer.Ordinal) : [];
 
-    private void ReadWithIncludes(string path, int depth, bool required)
-    {
-        if (depth > 10)
-        {
-            Problems.Add($"{path}: includes nest too deep (a loop?)");
-            return;
-        }
-        if (!File.Exists(path))
-        {
-            if (required)
-            {
-                Problems.Add($"{path}: no such file");
-            }
-            return;
-        }
-        var ini = IniFile.Read(path, out var problems);
-        Problems.AddRange(problems);
-        var includes = ini.Sections.FirstOrDefault(s => s.Name == "INCLUDES").Options;
-        var dir = Path.GetDirectoryName(path) ?? ".";
-        foreach (var before in Includes(includes, "before", dir))
-        {
-            ReadWithIncludes(before, depth + 1, required: !before.EndsWith(".local", StringComparison.Ordinal));
-        }
-        Files.Add(path);
-        foreach (var (name, options) in ini.Sections.Where(s => s.Name != "INCLUDES"))
-        {
-            if (!_sections.TryGetValue(name, out var section))
-            {
-                _sections[name] = section = new Dictionary<string, List<IniValue>>(StringComparer.Ordinal);
-                _order.Add(name);
-            }
-            foreach (var (key, value) in options)
-            {
-                if (!section.TryGetValue(key, out var list))
-                {
-                    section[key] = list = [];
-                }
-                list.Add(value);
-            }
-        }
-        foreach (var after in Includes(includes, "after", dir))
-        {
-            ReadWithIncludes(after, depth + 1, required: !after.EndsWith(".local", StringComparison.Ordinal));
-        }
-    }
-
-    private static IEnumerable<string> Includes(Dictionary<string, IniValue>? includes, string key, string dir) =>
-        includes is not null && includes.TryGetValue(key, out var value)
-            ? value.Text.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
-                .Select(f => Path.IsPathRooted(f) ? f : Path.Combine(dir, f))
-            : [];
-
     private (string Section, List<IniValue> List)? Lookup(string section, string key)
     {
-        if (_sections.TryGetValue(section, out var options) && options.TryGetValue(key, out var values))
+        if (_layers.Sections.TryGetValue(section, out var options) && options.TryGetValue(key, out var values))
         {
             return (section, values);
         }
-        return section != Default && _sections.TryGetValue(Default, out var defaults) && defaults.TryGetValue(key, out values)
+        return section != Default && _layers.Sections.TryGetValue(Default, out var defaults) && defaults.TryGetValue(key, out values)
             ? (Default, values)
             : null;
     }
@@ -178,7 +123,7 @@ public sealed partial class Fail2BanJailFiles
     /// </summary>
     private string? Earlier(string context, string section, string key, int? index, int depth)
     {
-        if (_sections.TryGetValue(section, out var options) && options.TryGetValue(key, out var values))
+        if (_layers.Sections.TryGetValue(section, out var options) && options.TryGetValue(key, out var values))
         {
             var before = (index ?? values.Count - 1) - 1;
             if (before >= 0)
@@ -186,7 +131,7 @@ public sealed partial class Fail2BanJailFiles
                 return Expand(context, values[before].Text, section, key, before, depth + 1);
             }
         }
-        if (section != Default && _sections.TryGetValue(Default, out var defaults) && defaults.TryGetValue(key, out var inherited))
+        if (section != Default && _layers.Sections.TryGetValue(Default, out var defaults) && defaults.TryGetValue(key, out var inherited))
         {
             return Expand(context, inherited[^1].Text, Default, key, inherited.Count - 1, depth + 1);
         }

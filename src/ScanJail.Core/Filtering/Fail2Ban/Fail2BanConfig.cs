@@ -14,15 +14,13 @@ namespace ScanJail.Core.Filtering.Fail2Ban;
 public sealed partial class Fail2BanConfig
 {
     private const int MaxDepth = 40;
-    private readonly Dictionary<string, Dictionary<string, List<IniValue>>> _sections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _combined = new(StringComparer.Ordinal);
+    private readonly IniLayers _layers;
 
-    private Fail2BanConfig()
-    {
-    }
+    private Fail2BanConfig() => _layers = new IniLayers(Problems);
 
     /// <summary>The files read, in order.</summary>
-    public List<string> Files { get; } = [];
+    public List<string> Files => _layers.Files;
 
     /// <summary>Problems found while reading; the filter is unusable when any.</summary>
     public List<string> Problems { get; } = [];
@@ -34,11 +32,11 @@ public sealed partial class Fail2BanConfig
     public static Fail2BanConfig Load(string path, IReadOnlyDictionary<string, string> parameters)
     {
         var config = new Fail2BanConfig();
-        config.ReadWithIncludes(path, 0);
+        config._layers.Read(path);
         var local = Path.ChangeExtension(path, ".local");
         if (File.Exists(local) && !config.Files.Contains(local))
         {
-            config.ReadWithIncludes(local, 0);
+            config._layers.Read(local);
         }
         config.Combine(parameters);
         return config;
@@ -52,7 +50,7 @@ public sealed partial class Fail2BanConfig
     {
         foreach (var section in new[] { "Definition", "Init", "DEFAULT" })
         {
-            if (_sections.TryGetValue(section, out var options) && options.TryGetValue(name, out var values))
+            if (_layers.Sections.TryGetValue(section, out var options) && options.TryGetValue(name, out var values))
             {
                 return (values[^1].File, values[^1].Line);
             }
@@ -66,65 +64,11 @@ public sealed partial class Fail2BanConfig
     /// <summary>The names <c>[Init]</c> and <c>[Definition]</c> declare: what a jail may pass as parameters.</summary>
     public IReadOnlyCollection<string> Known => _combined.Keys;
 
-    private void ReadWithIncludes(string path, int depth)
-    {
-        if (depth > 10)
-        {
-            Problems.Add($"{path}: includes nest too deep (a loop?)");
-            return;
-        }
-        if (!File.Exists(path))
-        {
-            Problems.Add($"{path}: no such file");
-            return;
-        }
-        var ini = IniFile.Read(path, out var problems);
-        Problems.AddRange(problems);
-        var includes = ini.Sections.FirstOrDefault(s => s.Name == "INCLUDES").Options;
-        var dir = Path.GetDirectoryName(path) ?? ".";
-        foreach (var before in Includes(includes, "before", dir))
-        {
-            ReadWithIncludes(before, depth + 1);
-        }
-        Files.Add(path);
-        foreach (var (name, options) in ini.Sections.Where(s => s.Name != "INCLUDES"))
-        {
-            if (!_sections.TryGetValue(name, out var section))
-            {
-                _sections[name] = section = new Dictionary<string, List<IniValue>>(StringComparer.Ordinal);
-            }
-            foreach (var (key, value) in options)
-            {
-                if (!section.TryGetValue(key, out var list))
-                {
-                    section[key] = list = [];
-                }
-                list.Add(value);
-            }
-        }
-        foreach (var after in Includes(includes, "after", dir))
-        {
-            ReadWithIncludes(after, depth + 1);
-        }
-    }
-
-    // An included .local file is optional (fail2ban names common.local, sshd.local that mostly do not exist).
-    private static IEnumerable<string> Includes(Dictionary<string, IniValue>? includes, string key, string dir)
-    {
-        if (includes is null || !includes.TryGetValue(key, out var value))
-        {
-            return [];
-        }
-        return value.Text.Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)
-            .Select(f => Path.IsPathRooted(f) ? f : Path.Combine(dir, f))
-            .Where(f => File.Exists(f) || !f.EndsWith(".local", StringComparison.Ordinal));
-    }
-
     private void Combine(IReadOnlyDictionary<string, string> parameters)
     {
         foreach (var section in new[] { "DEFAULT", "Definition" })
         {
-            if (_sections.TryGetValue(section, out var options))
+            if (_layers.Sections.TryGetValue(section, out var options))
             {
                 foreach (var key in options.Keys)
                 {
@@ -133,7 +77,7 @@ public sealed partial class Fail2BanConfig
             }
         }
         // [Init] gives defaults for what a jail may pass; fail2ban lays them over [Definition].
-        if (_sections.TryGetValue("Init", out var init))
+        if (_layers.Sections.TryGetValue("Init", out var init))
         {
             foreach (var key in init.Keys)
             {
@@ -163,11 +107,11 @@ public sealed partial class Fail2BanConfig
 
     private List<IniValue>? Lookup(string section, string key)
     {
-        if (_sections.TryGetValue(section, out var options) && options.TryGetValue(key, out var values))
+        if (_layers.Sections.TryGetValue(section, out var options) && options.TryGetValue(key, out var values))
         {
             return values;
         }
-        return _sections.TryGetValue("DEFAULT", out var defaults) && defaults.TryGetValue(key, out values) ? values : null;
+        return _layers.Sections.TryGetValue("DEFAULT", out var defaults) && defaults.TryGetValue(key, out values) ? values : null;
     }
 
     private string Expand(string section, string text, List<IniValue>? own, int depth)
