@@ -11,6 +11,7 @@ namespace ScanJail.Core.Actions;
 ///   each: "add element inet sj-&lt;jail&gt; addr-&lt;family&gt; { &lt;ip&gt; timeout &lt;remaining&gt;s }"
 ///   permanent: "add element inet sj-&lt;jail&gt; addr-&lt;family&gt; { &lt;ip&gt; }"   # optional
 ///   before: [...]  after: [...]                                                 # optional
+///   session: [nft, -i]    # optional: kept running, small batches written to it as one line each
 /// </code>
 /// The lines are code for the tool that reads them, so they may use built-in tags and parameters that
 /// have a pattern, nothing else; <c>run</c> may use <c>&lt;jail&gt;</c> and parameters only (it runs once for many bans).
@@ -34,6 +35,19 @@ internal static class BatchReader
         {
             map.Error(map.Get("run") ?? node, "run", "a batch needs run: an argv array that reads the lines on its standard input, such as [nft, -f, -]");
         }
+        IReadOnlyList<string>? session = null;
+        if (map.Get("session") is { } sessionNode)
+        {
+            session = sessionNode is YamlSequenceNode sessionSeq ? ActionLoader.ReadArgv(map, "session", sessionSeq) : null;
+            if (sessionNode is not YamlSequenceNode)
+            {
+                map.Error(sessionNode, "session", "expected an argv array of a tool that reads one transaction per line, such as [nft, -i]");
+            }
+            else if (session is not null)
+            {
+                CheckTags(map, "session", session, (YamlSequenceNode)sessionNode, [TagNames.Jail, .. parameters.Keys], "the process serves every ban");
+            }
+        }
         var each = Lines(map, "each", parameters, patterns);
         if (each is null && !map.Has("each"))
         {
@@ -43,7 +57,7 @@ internal static class BatchReader
         var head = Lines(map, "before", parameters, patterns) ?? [];
         var tail = Lines(map, "after", parameters, patterns) ?? [];
         map.ReportUnknownKeys();
-        return map.Errors.Items.Count > before || run is null || each is null ? null : new BatchTemplate(run, head, each, permanent, tail);
+        return map.Errors.Items.Count > before || run is null || each is null ? null : new BatchTemplate(run, head, each, permanent, tail) { Session = session };
     }
 
     private static List<string>? Lines(MappingReader map, string key, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> patterns)

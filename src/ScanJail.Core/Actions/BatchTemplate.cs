@@ -14,7 +14,14 @@ public sealed record BatchTemplate(
     IReadOnlyList<string>? Permanent,
     IReadOnlyList<string> After)
 {
+    /// <summary>
+    /// A process kept running that reads the same lines one transaction per line (such as <c>nft -i</c>):
+    /// small batches go to it as one line, with no process started per ban (<see cref="ToolSession"/>).
+    /// Null: every batch runs <see cref="Run"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Session { get; init; }
+
     /// <summary>Every template text in order, to compare two definitions (reload keeps an unchanged action).</summary>
     public string Key => string.Join("\u0001", Run.Concat(["|"]).Concat(Before).Concat(["|"]).Concat(Each).Concat(["|"])
-        .Concat(Permanent ?? ["(none)"]).Concat(["|"]).Concat(After));
+        .Concat(Permanent ?? ["(none)"]).Concat(["|"]).Concat(After).Concat(["|"]).Concat(Session ?? ["(none)"]));
 }

@@ -3,9 +3,16 @@ using ScanJail.Core.Bans;
 
 namespace ScanJail.Core.Actions;
 
-/// <summary>Runs a <c>command</c> action's argv templates, each as one process without a shell.</summary>
-internal sealed class CommandVerbRunner : IVerbRunner
+/// <summary>
+/// Runs a <c>command</c> action's argv templates, each as one process without a shell; a batch verb with a
+/// <c>session</c> writes small batches to its kept-open process instead (<see cref="ToolSession"/>).
+/// </summary>
+internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
 {
+    /// <summary>Batches up to this many bans go through the session as one line; bigger ones (a restart's) run the tool once.</summary>
+    public const int SessionMaxBans = 64;
+
+    private readonly Dictionary<string, ToolSession> _sessions = new(StringComparer.Ordinal);
     private readonly string _jail;
     private readonly Dictionary<ActionVerb, ArgTemplate[][]> _commands;
     private readonly Dictionary<ActionVerb, CompiledBatch> _batches;
@@ -53,6 +60,14 @@ internal sealed class CommandVerbRunner : IVerbRunner
                 return new VerbResult(step, error);
             }
         }
+        if (verb == ActionVerb.Start)
+        {
+            // The session's process starts now, so the first ban does not wait for it; a failure shows at that ban.
+            foreach (var session in Sessions(values))
+            {
+                session.EnsureStarted();
+            }
+        }
         return VerbResult.Done;
     }
 
@@ -66,6 +81,10 @@ internal sealed class CommandVerbRunner : IVerbRunner
         var batch = _batches[verb];
         var common = TagValues.For(null, _jail, _parameters);
         var now = _time.GetUtcNow();
+        if (batch.Session is not null && bans.Count <= SessionMaxBans && await RunInSessionAsync(batch, bans, common, now) is { } done)
+        {
+            return done;
+        }
         var text = new StringBuilder();
         AppendLines(text, batch.Before, common);
         foreach (var ban in bans)
@@ -77,6 +96,80 @@ internal sealed class CommandVerbRunner : IVerbRunner
         var argv = Render(batch.Run, common);
         var error = await CommandRunner.RunAsync(argv, common.Environment, _timeout, _time, CancellationToken.None, text.ToString());
         return error is null ? VerbResult.Done : new VerbResult(0, bans.Count == 1 ? error : $"{bans.Count} at once: {error}");
+    }
+
+    /// <summary>
+    /// The batch as one line to the session (its commands joined with "; ", one transaction). Null when the
+    /// session cannot take it (its process cannot start, or a line holds '#', which would comment out the
+    /// rest): the caller then runs the tool once, as without a session.
+    /// </summary>
+    private async Task<VerbResult?> RunInSessionAsync(CompiledBatch batch, IReadOnlyList<Ban> bans, TagValues common, DateTimeOffset now)
+    {
+        var lines = Lines(batch, bans, common, now);
+        if (lines.Any(l => l.Contains('#', StringComparison.Ordinal) || l.Contains('\n', StringComparison.Ordinal)))
+        {
+            return null;
+        }
+        var session = Session(batch, common);
+        if (session.EnsureStarted() is not null)
+        {
+            return null;
+        }
+        var line = string.Join("; ", lines);
+        var error = await session.RunAsync(line, CancellationToken.None);
+        if (error is not null && ToolSession.IsDeath(error))
+        {
+            // The process died (killed, crashed): a new one at once, and the line once more. Adding what
+            // is there already changes nothing, so a line that did land before the death is harmless.
+            error = await session.RunAsync(line, CancellationToken.None);
+        }
+        return error is null ? VerbResult.Done : new VerbResult(0, bans.Count == 1 ? error : $"{bans.Count} at once: {error}");
+    }
+
+    /// <summary>The lines of a batch of <paramref name="verb"/> for <paramref name="bans"/>, as the tool reads them.</summary>
+    internal List<string> Lines(ActionVerb verb, IReadOnlyList<Ban> bans) =>
+        Lines(_batches[verb], bans, TagValues.For(null, _jail, _parameters), _time.GetUtcNow());
+
+    private List<string> Lines(CompiledBatch batch, IReadOnlyList<Ban> bans, TagValues common, DateTimeOffset now)
+    {
+        var lines = new List<string>();
+        lines.AddRange(batch.Before.Select(t => t.Render(common)));
+        foreach (var ban in bans)
+        {
+            var values = TagValues.For(ban, _jail, _parameters, now);
+            lines.AddRange((ban.Permanent && batch.Permanent is { } permanent ? permanent : batch.Each).Select(t => t.Render(values)));
+        }
+        lines.AddRange(batch.After.Select(t => t.Render(common)));
+        return lines;
+    }
+
+    private IEnumerable<ToolSession> Sessions(TagValues values) =>
+        _batches.Values.Where(b => b.Session is not null).Select(b => Session(b, values)).Distinct().ToList();
+
+    /// <summary>One process per distinct session argv: ban and unban with the same argv share it.</summary>
+    private ToolSession Session(CompiledBatch batch, TagValues values)
+    {
+        var argv = Render(batch.Session!, values);
+        var key = string.Join('\0', argv);
+        if (!_sessions.TryGetValue(key, out var session))
+        {
+            session = new ToolSession(argv, _timeout, _time);
+            _sessions[key] = session;
+        }
+        return session;
+    }
+
+    /// <summary>The session processes, for tests: the one serving <paramref name="verb"/>, or null without one.</summary>
+    internal ToolSession? SessionOf(ActionVerb verb) =>
+        _batches.TryGetValue(verb, out var batch) && batch.Session is not null ? Session(batch, TagValues.For(null, _jail, _parameters)) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            await session.DisposeAsync();
+        }
+        _sessions.Clear();
     }
 
     internal static string[] Render(ArgTemplate[] templates, TagValues values)
@@ -104,5 +197,6 @@ internal sealed class CommandVerbRunner : IVerbRunner
         public ArgTemplate[] Each { get; } = [.. template.Each.Select(ArgTemplate.Parse)];
         public ArgTemplate[]? Permanent { get; } = template.Permanent is null ? null : [.. template.Permanent.Select(ArgTemplate.Parse)];
         public ArgTemplate[] After { get; } = [.. template.After.Select(ArgTemplate.Parse)];
+        public ArgTemplate[]? Session { get; } = template.Session is null ? null : [.. template.Session.Select(ArgTemplate.Parse)];
     }
 }

@@ -95,6 +95,11 @@ internal sealed partial class QueuedAction : IJailAction
         await _stopping.CancelAsync();
         await _loop;
         _stopping.Dispose();
+        if (_runner is IAsyncDisposable owned)
+        {
+            // A kept-open tool process (a session) ends with the action.
+            await owned.DisposeAsync();
+        }
     }
 
     private async Task RunLoopAsync()

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Reads the victim-side captures of scripts/scan-drop-measure and prints, per scan, the time from the
+scanner's first probe to the last reply the victim sent it, and how many probed ports got any answer.
+
+usage: scan-drop-pcap.py SCANS_FILE
+SCANS_FILE lines: TOOL KIND SCANNER_ADDR VICTIM_ADDR PCAP [measured|warmup]
+"""
+import statistics
+import struct
+import sys
+
+
+def packets(path):
+    """(time, src, dst, sport, dport) of every IPv4 TCP packet in a pcap with Ethernet framing."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        return
+    magic = struct.unpack("<I", data[:4])[0]
+    endian = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    nano = magic in (0xA1B23C4D, 0x4D3CB2A1)
+    linktype = struct.unpack(endian + "I", data[20:24])[0]
+    offset = 24
+    while offset + 16 <= len(data):
+        sec, frac, caplen, _ = struct.unpack(endian + "IIII", data[offset:offset + 16])
+        frame = data[offset + 16:offset + 16 + caplen]
+        offset += 16 + caplen
+        t = sec + frac / (1e9 if nano else 1e6)
+        ip = frame[14:] if linktype == 1 else frame[16:] if linktype == 113 else frame
+        if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 6:
+            continue
+        ihl = (ip[0] & 15) * 4
+        if len(ip) < ihl + 4:
+            continue
+        src = ".".join(str(b) for b in ip[12:16])
+        dst = ".".join(str(b) for b in ip[16:20])
+        sport, dport = struct.unpack(">HH", ip[ihl:ihl + 4])
+        yield t, src, dst, sport, dport
+
+
+def measure(pcap, scanner, victim, cache={}):
+    if pcap not in cache:
+        cache[pcap] = list(packets(pcap))
+    first = None
+    last = None
+    answered = set()
+    probes = 0
+    for t, src, dst, sport, dport in cache[pcap]:
+        if src == scanner and dst == victim:
+            probes += 1
+            if first is None:
+                first = t
+        elif src == victim and dst == scanner:
+            last = t
+            answered.add(sport)
+    return first, last, len(answered), probes
+
+
+def pct(values, p):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    # nearest rank: with 20 values, p99 is the largest
+    rank = max(1, min(len(values), -(-len(values) * p // 100)))
+    return values[int(rank) - 1]
+
+
+def main():
+    rows = {}
+    print("%-10s %-6s %-16s %10s %9s %7s" % ("tool", "scan", "scanner", "drop ms", "answered", "probes"))
+    for line in open(sys.argv[1]):
+        tool, kind, scanner, victim, pcap, role = line.split()
+        first, last, answered, probes = measure(pcap, scanner, victim)
+        drop = (last - first) * 1000 if first is not None and last is not None else 0.0
+        print("%-10s %-6s %-16s %10.3f %9d %7d%s" % (tool, kind, scanner, drop, answered, probes, "  (warm-up, not counted)" if role == "warmup" else ""))
+        if role == "measured":
+            rows.setdefault((kind, tool), []).append((drop, answered))
+    print()
+    print("| scan | tool | scans | first probe -> last reply p50 ms | p99 ms | max ms | answered ports median | min | max |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for (kind, tool), values in sorted(rows.items()):
+        drops = [d for d, _ in values]
+        answers = [a for _, a in values]
+        print("| %s | %s | %d | %.2f | %.2f | %.2f | %g | %d | %d |" % (
+            kind, tool, len(values), statistics.median(drops), pct(drops, 99), max(drops),
+            statistics.median(answers), min(answers), max(answers)))
+
+
+main()
