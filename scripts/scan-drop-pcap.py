@@ -38,6 +38,44 @@ def packets(path):
         yield t, src, dst, sport, dport
 
 
+def datagrams(path):
+    """(time, payload) of every IPv4 UDP packet in a pcap with Ethernet framing (loopback is captured so)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    offset = 24
+    while offset + 16 <= len(data):
+        sec, frac, caplen, _ = struct.unpack("<IIII", data[offset:offset + 16])
+        frame = data[offset + 16:offset + 16 + caplen]
+        offset += 16 + caplen
+        ip = frame[14:]
+        if len(ip) < 28 or ip[0] >> 4 != 4 or ip[9] != 17:
+            continue
+        yield sec + frac / 1e6, ip[(ip[0] & 15) * 4 + 8:]
+
+
+def hops(scans, lo_pcap, engine_log, monitor):
+    """Per ScanJail scan, ms after the first probe: the listener's first datagram for the scanner, the engine's Ban line, the element in the kernel."""
+    import datetime
+    sent = list(datagrams(lo_pcap))
+    bans = {}
+    for line in open(engine_log, errors="replace"):
+        if "] Ban " in line:
+            at = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc).timestamp()
+            bans.setdefault(line.split("] Ban ")[1].split()[0], at)
+    kernel = [(float(l.split(" ", 1)[0]), l) for l in open(monitor, errors="replace") if " " in l]
+    print("%-16s %10s %10s %10s %10s %10s" % ("scanner", "datagram", "Ban log", "kernel", "last reply", "answered"))
+    for line in open(scans):
+        tool, kind, scanner, victim, pcap, role = line.split()
+        if tool != "scanjail":
+            continue
+        first, last, answered, _ = measure(pcap, scanner, victim)
+        needle = ("src=" + scanner + " ").encode()
+        d = next((t for t, p in sent if needle in p and t >= first - 0.001), None)
+        k = next((t for t, l in kernel if scanner + " " in l or scanner + "}" in l or scanner + "," in l), None)
+        ms = lambda t: "%10.2f" % ((t - first) * 1000) if t is not None and first is not None else "%10s" % "?"
+        print("%-16s %s %s %s %s %10d" % (scanner, ms(d), ms(bans.get(scanner)), ms(k), ms(last), answered))
+
+
 def measure(pcap, scanner, victim, cache={}):
     if pcap not in cache:
         cache[pcap] = list(packets(pcap))
@@ -72,8 +110,9 @@ def main():
         tool, kind, scanner, victim, pcap, role = line.split()
         first, last, answered, probes = measure(pcap, scanner, victim)
         drop = (last - first) * 1000 if first is not None and last is not None else 0.0
-        print("%-10s %-6s %-16s %10.3f %9d %7d%s" % (tool, kind, scanner, drop, answered, probes, "  (warm-up, not counted)" if role == "warmup" else ""))
-        if role == "measured":
+        note = "  (warm-up, not counted)" if role == "warmup" else "  (no probe seen: nmap did not run, not counted)" if probes == 0 else ""
+        print("%-10s %-6s %-16s %10.3f %9d %7d%s" % (tool, kind, scanner, drop, answered, probes, note))
+        if role == "measured" and probes > 0:
             rows.setdefault((kind, tool), []).append((drop, answered))
     print()
     print("| scan | tool | scans | first probe -> last reply p50 ms | p99 ms | max ms | answered ports median | min | max |")
@@ -86,4 +125,7 @@ def main():
             statistics.median(answers), min(answers), max(answers)))
 
 
-main()
+if sys.argv[1] == "--hops":
+    hops(*sys.argv[2:6])
+else:
+    main()

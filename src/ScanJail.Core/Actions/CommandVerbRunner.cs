@@ -65,7 +65,8 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
             // The session's process starts now, so the first ban does not wait for it; a failure shows at that ban.
             foreach (var session in Sessions(values))
             {
-                session.EnsureStarted();
+                // An empty line: nft does nothing, and the round trip makes the first ban's path warm.
+                await session.RunAsync("", CancellationToken.None);
             }
         }
         return VerbResult.Done;

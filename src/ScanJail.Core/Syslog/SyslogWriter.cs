@@ -61,6 +61,40 @@ public sealed class SyslogWriter : IDisposable
         Lost++;
     }
 
+    /// <summary>
+    /// Sends at once without ever waiting, for a datagram target (a receiver on this host): true when the
+    /// message went out. False (nothing sent, nothing counted) for a stream target, when the receiver's
+    /// queue is full, or on any error; the caller then hands the message to <see cref="Write"/>, which
+    /// waits, reconnects and counts.
+    /// </summary>
+    public bool TryWriteNow(SyslogSeverity severity, string message)
+    {
+        if (_target.Transport == SyslogTransport.Tcp)
+        {
+            return false;
+        }
+        try
+        {
+            _socket ??= Connect();
+            var bytes = _formatter.Format(_target.Transport, severity, message, _time.GetUtcNow());
+            _socket.Blocking = false;
+            try
+            {
+                _socket.Send(bytes, SocketFlags.None);
+            }
+            finally
+            {
+                _socket.Blocking = true;
+            }
+            Sent++;
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     private static void Send(Socket socket, byte[] bytes)
     {
         var sent = 0;

@@ -5,7 +5,10 @@ namespace ScanJail.Listener.Output;
 
 /// <summary>
 /// Hands lines to the <see cref="SyslogWriter"/> on its own loop, so a slow syslog never stalls
-/// the detector. With <c>echo</c> each line is also printed on standard output.
+/// the detector. A datagram target (the engine's receiver or /dev/log on this host) gets a line at once
+/// from the detector's thread when nothing waits before it and the send cannot block: an alert then
+/// reaches the engine without a hop through another thread. With <c>echo</c> every line takes the loop
+/// and is also printed on standard output.
 /// </summary>
 public sealed class SyslogSink : ILineSink, IAsyncDisposable
 {
@@ -14,6 +17,10 @@ public sealed class SyslogSink : ILineSink, IAsyncDisposable
     private readonly SyslogWriter _writer;
     private readonly bool _echo;
     private readonly Task _loop;
+    // Held while the writer sends: the detector's direct send and the loop never use it at once.
+    private readonly Lock _gate = new();
+    // Lines in the loop's queue: while any wait, a new line joins them, so lines keep their order.
+    private int _queued;
 
     public SyslogSink(SyslogWriter writer, bool echo)
     {
@@ -26,13 +33,38 @@ public sealed class SyslogSink : ILineSink, IAsyncDisposable
 
     public string LastError => _writer.LastError;
 
-    public void Write(SyslogSeverity severity, string message) => _lines.Writer.TryWrite((severity, message));
+    public void Write(SyslogSeverity severity, string message)
+    {
+        if (!_echo && Volatile.Read(ref _queued) == 0 && _gate.TryEnter())
+        {
+            try
+            {
+                if (Volatile.Read(ref _queued) == 0 && _writer.TryWriteNow(severity, message))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+        }
+        Interlocked.Increment(ref _queued);
+        if (!_lines.Writer.TryWrite((severity, message)))
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+    }
 
     private async Task WriteLoop()
     {
         await foreach (var (severity, message) in _lines.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            _writer.Write(severity, message);
+            lock (_gate)
+            {
+                _writer.Write(severity, message);
+            }
+            Interlocked.Decrement(ref _queued);
             if (_echo)
             {
                 await Console.Out.WriteLineAsync(message).ConfigureAwait(false);
@@ -48,6 +80,9 @@ public sealed class SyslogSink : ILineSink, IAsyncDisposable
         {
             await Console.Out.FlushAsync().ConfigureAwait(false);
         }
-        _writer.Dispose();
+        lock (_gate)
+        {
+            _writer.Dispose();
+        }
     }
 }

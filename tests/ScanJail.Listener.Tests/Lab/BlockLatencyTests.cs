@@ -22,18 +22,20 @@ public sealed class BlockLatencyTests(LabNetwork lab) : IAsyncLifetime
     private Process? _nftMonitor;
 
     [Theory]
-    [InlineData("nftables")]
-    [InlineData("iptables")]
-    public async Task A_scan_through_the_engines_syslog_receiver_gets_the_scanner_dropped(string action)
+    [InlineData("nftables", "udp")]
+    [InlineData("iptables", "udp")]
+    [InlineData("nftables", "unix")] // the direct path: the listener writes to the engine's unix datagram receiver
+    public async Task A_scan_through_the_engines_syslog_receiver_gets_the_scanner_dropped(string action, string transport)
     {
         var port = Random.Shared.Next(30000, 40000);
+        var address = transport == "unix" ? $"unix:{Path.Combine(_dir, "alerts.sock")}" : $"udp://127.0.0.1:{port}";
         _nftMonitor = StartInVictim(["nft", "monitor"], line => { lock (_monitor) { _monitor.Add((Stopwatch.GetTimestamp(), line)); } });
-        await StartEngineAsync(action, port);
+        await StartEngineAsync(action, address);
         // The listener's own target is the engine: it is running once its three start lines
         // (starting, the ports watched, now active) have been read by the engine's receiver.
         await using var listener = await ListenerProcess.StartAsync(lab, """
             tcp: { mode: atcp, ports: "1-1024" }
-            """, target: $"udp://127.0.0.1:{port}", targetText: () => "now active and listening");
+            """, target: address, targetText: () => "now active and listening");
         await Wait.UntilAsync(() => LinesRead().Result >= 3, "the listener's start lines at the engine", EngineOutput);
         var first = await lab.NmapAsync("-sS", "-T4", "-p", "1-1024", LabNetwork.VictimV4);
         await Wait.UntilAsync(() => InKernel() is not null, "the scanner's address in the kernel", EngineOutput);
@@ -47,7 +49,7 @@ public sealed class BlockLatencyTests(LabNetwork lab) : IAsyncLifetime
         var (kernelAt, kernelLine) = InKernel()!.Value;
         var kernelWall = TimeProvider.System.GetUtcNow() - Stopwatch.GetElapsedTime(kernelAt);
         // Figures, not pass marks: a -T4 scan from the next hop may be over before any sensor's drop lands.
-        Console.WriteLine($"{action}: ports that answered nmap -sS -T4 -p 1-1024 before the drop: {answered} of 1024");
+        Console.WriteLine($"{action} via {transport}: ports that answered nmap -sS -T4 -p 1-1024 before the drop: {answered} of 1024");
         Console.WriteLine($"{action}: engine Ban logged at {banAt:HH:mm:ss.fff}, address in the kernel at {kernelWall:HH:mm:ss.fff} ({(kernelWall - banAt).TotalMilliseconds:F0} ms later): {kernelLine}");
         Assert.InRange(answered, 0, 1024);
     }
@@ -67,13 +69,13 @@ public sealed class BlockLatencyTests(LabNetwork lab) : IAsyncLifetime
         }
     }
 
-    private async Task StartEngineAsync(string action, int port)
+    private async Task StartEngineAsync(string action, string address)
     {
         await File.WriteAllTextAsync(Path.Combine(_dir, "jail.yaml"), $$"""
             jails:
               portscan:
                 enabled: true
-                source: { syslog: "udp://127.0.0.1:{{port}}" }
+                source: { syslog: "{{address}}" }
                 filter: attackalert
                 maxretry: 1
                 bantime: 1h

@@ -81,38 +81,50 @@ public sealed class SyslogSource(SyslogSourceConfig config, TimeProvider time, I
         }
         logger.LogInformation("Receiving syslog on {Address}", Name);
         _started.TrySetResult();
-        var buffer = new byte[65_536];
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                int length;
-                EndPoint from;
-                if (address.Transport == SyslogTransport.Unix)
-                {
-                    length = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-                    from = any;
-                }
-                else
-                {
-                    var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
-                    length = received.ReceivedBytes;
-                    from = received.RemoteEndPoint;
-                }
-                var peer = (from as IPEndPoint)?.Address;
-                if (peer is not null && !_allow.Allows(peer))
-                {
-                    Counters.Refused.Increment();
-                    continue;
-                }
-                await EmitAsync(buffer.AsMemory(0, length), peer, output, cancellationToken);
-            }
+            // A thread of its own blocks in receive: a datagram wakes it directly, with no hop through the
+            // socket engine and the thread pool on the way to the jails (the listener's alerts come this way).
+            await Task.Factory.StartNew(() => ReceiveDatagrams(socket, any, output, cancellationToken),
+                cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {
             if (address.Transport == SyslogTransport.Unix)
             {
                 File.Delete(address.Path!);
+            }
+        }
+    }
+
+    private void ReceiveDatagrams(Socket socket, EndPoint any, ChannelWriter<LogLine> output, CancellationToken cancellationToken)
+    {
+        var unix = config.Address.Transport == SyslogTransport.Unix;
+        var buffer = new byte[65_536];
+        // Closing the socket is what ends a blocking receive.
+        using var closing = cancellationToken.Register(socket.Dispose);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            var from = any;
+            try
+            {
+                length = unix ? socket.Receive(buffer, SocketFlags.None) : socket.ReceiveFrom(buffer, SocketFlags.None, ref from);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            var peer = unix ? null : (from as IPEndPoint)?.Address;
+            if (peer is not null && !_allow.Allows(peer))
+            {
+                Counters.Refused.Increment();
+                continue;
+            }
+            if (Read(buffer.AsSpan(0, length), peer) is { } line && !output.TryWrite(line))
+            {
+                // The jails are behind: wait here, as the asynchronous receivers do (the kernel buffers meanwhile).
+                output.WriteAsync(line, cancellationToken).AsTask().GetAwaiter().GetResult();
             }
         }
     }
@@ -190,19 +202,28 @@ public sealed class SyslogSource(SyslogSourceConfig config, TimeProvider time, I
 
     private async ValueTask EmitAsync(ReadOnlyMemory<byte> bytes, IPAddress? peer, ChannelWriter<LogLine> output, CancellationToken cancellationToken)
     {
+        if (Read(bytes.Span, peer) is { } line)
+        {
+            await output.WriteAsync(line, cancellationToken);
+        }
+    }
+
+    /// <summary>One message as the jails see it, counted; null when it is too long.</summary>
+    private LogLine? Read(ReadOnlySpan<byte> bytes, IPAddress? peer)
+    {
         if (bytes.Length > config.MaxLineLength)
         {
             Counters.TooLong.Increment();
-            return;
+            return null;
         }
         Counters.Bytes.Add(bytes.Length);
-        if (!Utf8.IsValid(bytes.Span))
+        if (!Utf8.IsValid(bytes))
         {
             Counters.InvalidUtf8.Increment();
         }
-        var message = SyslogParser.Read(Decoder.GetString(bytes.Span));
+        var message = SyslogParser.Read(Decoder.GetString(bytes));
         Counters.Lines.Increment();
-        await output.WriteAsync(new LogLine(message.FilterText(), Name, time.GetUtcNow(), Origin: OriginOf(message.Host, peer)), cancellationToken);
+        return new LogLine(message.FilterText(), Name, time.GetUtcNow(), Origin: OriginOf(message.Host, peer));
     }
 
     /// <summary>"web1 (192.0.2.1)": the host name the message carries and the address it came from; either alone when that is all there is.</summary>
