@@ -79,8 +79,8 @@ internal sealed class ToolSession : IAsyncDisposable
 
     /// <summary>
     /// Writes <paramref name="line"/> (one transaction) and waits for the tool's verdict. Null when it was
-    /// applied; otherwise the error, with <paramref name="died"/> true when the process itself failed
-    /// (it is stopped then, and the next call starts a new one).
+    /// applied; otherwise the error. When the process itself failed (<see cref="IsDeath"/>) it is stopped,
+    /// and the next call starts a new one.
     /// </summary>
     public async Task<string?> RunAsync(string line, CancellationToken cancellationToken)
     {
