@@ -59,7 +59,16 @@ public sealed class EngineProcess : IAsyncDisposable
     private static async Task<EngineProcess> StartCoreAsync(string dir, string? netns, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] extra)
     {
         var engine = Launch(dir, netns, environment, stdin, ["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", "Debug", .. extra]);
-        await Wait.UntilAsync(() => engine.HasExited || engine.Output.Contains("Ready:", StringComparison.Ordinal), "the engine to start", engine);
+        try
+        {
+            await Wait.UntilAsync(() => engine.HasExited || engine.Output.Contains("Ready:", StringComparison.Ordinal), "the engine to start", engine);
+        }
+        catch
+        {
+            // The caller never gets the process to dispose: end it here, or it outlives the test.
+            await engine.DisposeAsync();
+            throw;
+        }
         if (engine.HasExited)
         {
             throw new InvalidOperationException($"scanjail exited with {engine._process.ExitCode}:\n{engine.Output}");
