@@ -57,7 +57,8 @@ public static class ListenerService
             var ignored = new AlwaysIgnored(config.Ignore);
             var sensors = new List<ISensor>();
             var watches = new List<PortWatch>();
-            StartSensors(config, probes.Writer, local, sensors, watches, Admin, Dropped);
+            using var ownUdp = StartOutgoingUdpTap(config, time, local, Admin);
+            StartSensors(config, probes.Writer, local, ownUdp, sensors, watches, Admin, Dropped);
             if (sensors.Count == 0)
             {
                 Admin("no mode could start; scanjail-listener is stopping.");
@@ -83,6 +84,7 @@ public static class ListenerService
             var nextDrops = time.GetUtcNow() + DropsEvery;
             long reportedKernel = 0;
             long reportedListener = 0;
+            long reportedTap = 0;
             try
             {
                 await foreach (var probe in probes.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
@@ -112,6 +114,7 @@ public static class ListenerService
                     {
                         nextDrops = now + DropsEvery;
                         (reportedKernel, reportedListener) = ReportDrops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+                        reportedTap = ReportTapDrops(ownUdp, reportedTap, Admin);
                     }
                 }
             }
@@ -135,7 +138,7 @@ public static class ListenerService
             SystemdNotifier.Notify("STOPPING=1");
             var c = detector.Counters;
             Admin(string.Create(CultureInfo.InvariantCulture,
-                $"scanjail-listener is shutting down: probes={c.Probes} alerts={c.Alerts} summary_lines={c.SummaryLines} summarised={c.Summarised} suppressed={c.Suppressed} ignored={c.Ignored} sources_forgotten={c.SourcesForgotten} kernel_drops={sensors.Sum(s => s.KernelDrops())} listener_drops={Interlocked.Read(ref listenerDrops)}"));
+                $"scanjail-listener is shutting down: probes={c.Probes} alerts={c.Alerts} summary_lines={c.SummaryLines} summarised={c.Summarised} suppressed={c.Suppressed} ignored={c.Ignored} sources_forgotten={c.SourcesForgotten} kernel_drops={sensors.Sum(s => s.KernelDrops())} listener_drops={Interlocked.Read(ref listenerDrops)} own_udp_replies={ownUdp?.Replies ?? 0}"));
             await tickTask.ConfigureAwait(false);
         }
         if (sink.Lost > 0)
@@ -163,7 +166,42 @@ public static class ListenerService
         }
     }
 
-    private static void StartSensors(ListenerConfig config, ChannelWriter<Probe> output, LocalPorts local,
+    /// <summary>
+    /// For the raw UDP modes: the tap that sees the host's own outgoing UDP, so replies to it are
+    /// never reported. Without it (no CAP_NET_RAW for AF_PACKET) audp leaves the ephemeral range alone.
+    /// </summary>
+    private static OutgoingUdpTap? StartOutgoingUdpTap(ListenerConfig config, TimeProvider time, LocalPorts local, Action<string> admin)
+    {
+        if (!config.Modes.Any(m => m.Mode.IsRaw() && !m.Mode.IsTcp()))
+        {
+            return null;
+        }
+        var tap = new OutgoingUdpTap(time, local);
+        try
+        {
+            tap.Start();
+            return tap;
+        }
+        catch (SocketException e)
+        {
+            tap.Dispose();
+            var (low, high) = local.Ephemeral;
+            admin(string.Create(CultureInfo.InvariantCulture, $"the host's own outgoing UDP cannot be seen ({e.Message}): audp leaves the ephemeral ports {low}-{high} unwatched, where replies to it land"));
+            return null;
+        }
+    }
+
+    private static long ReportTapDrops(OutgoingUdpTap? tap, long reported, Action<string> admin)
+    {
+        var now = tap?.KernelDrops() ?? 0;
+        if (now > reported)
+        {
+            admin(string.Create(CultureInfo.InvariantCulture, $"the kernel dropped {now - reported} of the host's own outgoing UDP datagrams before the listener saw them ({now} since start): replies to them may be reported"));
+        }
+        return Math.Max(now, reported);
+    }
+
+    private static void StartSensors(ListenerConfig config, ChannelWriter<Probe> output, LocalPorts local, OutgoingUdpTap? ownUdpTap,
         List<ISensor> sensors, List<PortWatch> watches, Action<string> admin, Action<long> dropped)
     {
         var ownTcp = new PortSet();
@@ -186,11 +224,12 @@ public static class ListenerService
         }
         foreach (var mode in config.Modes.Where(m => m.Mode.IsRaw()))
         {
-            var watch = new PortWatch(mode, local, mode.Mode.IsTcp() ? ownTcp : ownUdp);
+            var tcp = mode.Mode.IsTcp();
+            var watch = new PortWatch(mode, local, tcp ? ownTcp : ownUdp, skipEphemeral: !tcp && ownUdpTap is null);
             var started = false;
             foreach (var family in Families(config))
             {
-                var sensor = new RawSensor(family, watch, output, dropped);
+                var sensor = new RawSensor(family, watch, output, dropped, tcp ? null : ownUdpTap);
                 if (TryStart(sensor, admin))
                 {
                     sensors.Add(sensor);
