@@ -85,6 +85,7 @@ public static class ListenerService
             long reportedKernel = 0;
             long reportedListener = 0;
             long reportedTap = 0;
+            var reportedBound = new DetectorCounters();
             try
             {
                 await foreach (var probe in probes.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
@@ -102,7 +103,7 @@ public static class ListenerService
                         var (tcpBefore, udpBefore) = (local.Tcp, local.Udp);
                         if (local.Refresh(now))
                         {
-                            ReportChanges(watches, tcpBefore, udpBefore, local, Admin);
+                            AdminReports.Changes(watches, tcpBefore, udpBefore, local, Admin);
                         }
                     }
                     if (now >= nextHost)
@@ -113,8 +114,9 @@ public static class ListenerService
                     if (now >= nextDrops)
                     {
                         nextDrops = now + DropsEvery;
-                        (reportedKernel, reportedListener) = ReportDrops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
-                        reportedTap = ReportTapDrops(ownUdp, reportedTap, Admin);
+                        (reportedKernel, reportedListener) = AdminReports.Drops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+                        reportedTap = AdminReports.TapDrops(ownUdp, reportedTap, Admin);
+                        reportedBound = AdminReports.Bound(detector.Counters, reportedBound, Admin);
                     }
                 }
             }
@@ -134,11 +136,11 @@ public static class ListenerService
                 }
             }
             detector.FlushAll(time.GetUtcNow());
-            ReportDrops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+            AdminReports.Drops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
             SystemdNotifier.Notify("STOPPING=1");
             var c = detector.Counters;
             Admin(string.Create(CultureInfo.InvariantCulture,
-                $"scanjail-listener is shutting down: probes={c.Probes} alerts={c.Alerts} summary_lines={c.SummaryLines} summarised={c.Summarised} suppressed={c.Suppressed} ignored={c.Ignored} sources_forgotten={c.SourcesForgotten} kernel_drops={sensors.Sum(s => s.KernelDrops())} listener_drops={Interlocked.Read(ref listenerDrops)} own_udp_replies={ownUdp?.Replies ?? 0}"));
+                $"scanjail-listener is shutting down: probes={c.Probes} alerts={c.Alerts} summary_lines={c.SummaryLines} summarised={c.Summarised} suppressed={c.Suppressed} ignored={c.Ignored} sources_forgotten={c.SourcesForgotten} kernel_drops={sensors.Sum(s => s.KernelDrops())} listener_drops={Interlocked.Read(ref listenerDrops)} own_udp_replies={ownUdp?.Replies ?? 0} lost_with_forgotten_sources={c.LostWithForgottenSources}"));
             await tickTask.ConfigureAwait(false);
         }
         if (sink.Lost > 0)
@@ -189,16 +191,6 @@ public static class ListenerService
             admin(string.Create(CultureInfo.InvariantCulture, $"the host's own outgoing UDP cannot be seen ({e.Message}): audp leaves the ephemeral ports {low}-{high} unwatched, where replies to it land"));
             return null;
         }
-    }
-
-    private static long ReportTapDrops(OutgoingUdpTap? tap, long reported, Action<string> admin)
-    {
-        var now = tap?.KernelDrops() ?? 0;
-        if (now > reported)
-        {
-            admin(string.Create(CultureInfo.InvariantCulture, $"the kernel dropped {now - reported} of the host's own outgoing UDP datagrams before the listener saw them ({now} since start): replies to them may be reported"));
-        }
-        return Math.Max(now, reported);
     }
 
     private static void StartSensors(ListenerConfig config, ChannelWriter<Probe> output, LocalPorts local, OutgoingUdpTap? ownUdpTap,
@@ -268,40 +260,5 @@ public static class ListenerService
             sensor.Dispose();
             return false;
         }
-    }
-
-    private static void ReportChanges(List<PortWatch> watches, PortSet tcpBefore, PortSet udpBefore, LocalPorts local, Action<string> admin)
-    {
-        foreach (var watch in watches.Where(w => w.Mode.Mode.IsAdvanced()))
-        {
-            var tcp = watch.Mode.Mode.IsTcp();
-            var (before, after) = tcp ? (tcpBefore, local.Tcp) : (udpBefore, local.Udp);
-            var inRange = watch.Mode.Ports;
-            var opened = after.Ports().Where(p => inRange.Contains(p) && !before.Contains(p)).ToList();
-            var closed = before.Ports().Where(p => inRange.Contains(p) && !after.Contains(p)).ToList();
-            var proto = tcp ? "TCP" : "UDP";
-            if (opened.Count > 0)
-            {
-                admin($"{watch.Mode.Mode.Name()} no longer watches {proto} ports now in use by a local service: {PortRanges.Format(opened)}");
-            }
-            if (closed.Count > 0)
-            {
-                admin($"{watch.Mode.Mode.Name()} watches again {proto} ports no longer in use: {PortRanges.Format(closed)}");
-            }
-        }
-    }
-
-    private static (long Kernel, long Listener) ReportDrops(List<ISensor> sensors, long reportedKernel, long reportedListener, long listenerNow, Action<string> admin)
-    {
-        var kernelNow = sensors.Sum(s => s.KernelDrops());
-        if (kernelNow > reportedKernel)
-        {
-            admin(string.Create(CultureInfo.InvariantCulture, $"the kernel dropped {kernelNow - reportedKernel} packets (receive buffer full; {kernelNow} since start): those probes were not seen"));
-        }
-        if (listenerNow > reportedListener)
-        {
-            admin(string.Create(CultureInfo.InvariantCulture, $"the listener dropped {listenerNow - reportedListener} probes (queue full; {listenerNow} since start)"));
-        }
-        return (Math.Max(kernelNow, reportedKernel), Math.Max(listenerNow, reportedListener));
     }
 }

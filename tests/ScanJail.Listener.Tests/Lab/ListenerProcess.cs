@@ -24,6 +24,11 @@ public sealed class ListenerProcess : IAsyncDisposable
 
     public SyslogReceiver Receiver { get; }
 
+    /// <summary>The listener's own PID (`ip netns exec` execs it in place).</summary>
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
 
     /// <summary>What the listener printed: with <c>echo</c>, every syslog line it sent.</summary>
