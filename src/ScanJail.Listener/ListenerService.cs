@@ -43,7 +43,8 @@ public static class ListenerService
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
         var formatter = new SyslogMessageFormatter(config.Syslog.Facility, config.Syslog.Tag, Environment.MachineName, Environment.ProcessId, TimeZoneInfo.Local);
-        var sink = new SyslogSink(new SyslogWriter(config.Syslog.Target, formatter, time), echo);
+        var writer = new SyslogWriter(config.Syslog.Target, formatter, time);
+        var sink = new SyslogSink(writer, echo);
         await using (sink.ConfigureAwait(false))
         {
             var probes = Channel.CreateBounded<Probe>(new BoundedChannelOptions(1 << 18) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -52,6 +53,12 @@ public static class ListenerService
             void Admin(string text) => sink.Write(SyslogSeverity.Notice, "adminalert: " + text);
 
             Admin("scanjail-listener is starting.");
+            // The first line opens the sink's socket (a UDP target takes an ephemeral port): wait for
+            // it, bounded, so that the first read of the socket table already knows that port in use.
+            for (var i = 0; i < 100 && writer.Sent + writer.Lost == 0; i++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), time, stop.Token).ConfigureAwait(false);
+            }
             var local = new LocalPorts();
             local.Refresh(time.GetUtcNow());
             var ignored = new AlwaysIgnored(config.Ignore);
