@@ -43,7 +43,8 @@ public static class ListenerService
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
         var formatter = new SyslogMessageFormatter(config.Syslog.Facility, config.Syslog.Tag, Environment.MachineName, Environment.ProcessId, TimeZoneInfo.Local);
-        var sink = new SyslogSink(new SyslogWriter(config.Syslog.Target, formatter, time), echo);
+        var writer = new SyslogWriter(config.Syslog.Target, formatter, time);
+        var sink = new SyslogSink(writer, echo);
         await using (sink.ConfigureAwait(false))
         {
             var probes = Channel.CreateBounded<Probe>(new BoundedChannelOptions(1 << 18) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -52,12 +53,19 @@ public static class ListenerService
             void Admin(string text) => sink.Write(SyslogSeverity.Notice, "adminalert: " + text);
 
             Admin("scanjail-listener is starting.");
+            // The first line opens the sink's socket (a UDP target takes an ephemeral port): wait for
+            // it, bounded, so that the first read of the socket table already knows that port in use.
+            for (var i = 0; i < 100 && writer.Sent + writer.Lost == 0; i++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), time, stop.Token).ConfigureAwait(false);
+            }
             var local = new LocalPorts();
             local.Refresh(time.GetUtcNow());
             var ignored = new AlwaysIgnored(config.Ignore);
             var sensors = new List<ISensor>();
             var watches = new List<PortWatch>();
-            StartSensors(config, probes.Writer, local, sensors, watches, Admin, Dropped);
+            using var ownUdp = StartOutgoingUdpTap(config, time, local, Admin);
+            StartSensors(config, probes.Writer, local, ownUdp, sensors, watches, Admin, Dropped);
             if (sensors.Count == 0)
             {
                 Admin("no mode could start; scanjail-listener is stopping.");
@@ -83,6 +91,8 @@ public static class ListenerService
             var nextDrops = time.GetUtcNow() + DropsEvery;
             long reportedKernel = 0;
             long reportedListener = 0;
+            long reportedTap = 0;
+            var reportedBound = new DetectorCounters();
             try
             {
                 await foreach (var probe in probes.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
@@ -100,7 +110,7 @@ public static class ListenerService
                         var (tcpBefore, udpBefore) = (local.Tcp, local.Udp);
                         if (local.Refresh(now))
                         {
-                            ReportChanges(watches, tcpBefore, udpBefore, local, Admin);
+                            AdminReports.Changes(watches, tcpBefore, udpBefore, local, Admin);
                         }
                     }
                     if (now >= nextHost)
@@ -111,7 +121,9 @@ public static class ListenerService
                     if (now >= nextDrops)
                     {
                         nextDrops = now + DropsEvery;
-                        (reportedKernel, reportedListener) = ReportDrops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+                        (reportedKernel, reportedListener) = AdminReports.Drops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+                        reportedTap = AdminReports.TapDrops(ownUdp, reportedTap, Admin);
+                        reportedBound = AdminReports.Bound(detector.Counters, reportedBound, Admin);
                     }
                 }
             }
@@ -131,11 +143,11 @@ public static class ListenerService
                 }
             }
             detector.FlushAll(time.GetUtcNow());
-            ReportDrops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+            AdminReports.Drops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
             SystemdNotifier.Notify("STOPPING=1");
             var c = detector.Counters;
             Admin(string.Create(CultureInfo.InvariantCulture,
-                $"scanjail-listener is shutting down: probes={c.Probes} alerts={c.Alerts} summary_lines={c.SummaryLines} summarised={c.Summarised} suppressed={c.Suppressed} ignored={c.Ignored} sources_forgotten={c.SourcesForgotten} kernel_drops={sensors.Sum(s => s.KernelDrops())} listener_drops={Interlocked.Read(ref listenerDrops)}"));
+                $"scanjail-listener is shutting down: probes={c.Probes} alerts={c.Alerts} summary_lines={c.SummaryLines} summarised={c.Summarised} suppressed={c.Suppressed} ignored={c.Ignored} sources_forgotten={c.SourcesForgotten} kernel_drops={sensors.Sum(s => s.KernelDrops())} listener_drops={Interlocked.Read(ref listenerDrops)} own_udp_replies={ownUdp?.Replies ?? 0} lost_with_forgotten_sources={c.LostWithForgottenSources}"));
             await tickTask.ConfigureAwait(false);
         }
         if (sink.Lost > 0)
@@ -163,7 +175,32 @@ public static class ListenerService
         }
     }
 
-    private static void StartSensors(ListenerConfig config, ChannelWriter<Probe> output, LocalPorts local,
+    /// <summary>
+    /// For the raw UDP modes: the tap that sees the host's own outgoing UDP, so replies to it are
+    /// never reported. Without it (no CAP_NET_RAW for AF_PACKET) audp leaves the ephemeral range alone.
+    /// </summary>
+    private static OutgoingUdpTap? StartOutgoingUdpTap(ListenerConfig config, TimeProvider time, LocalPorts local, Action<string> admin)
+    {
+        if (!config.Modes.Any(m => m.Mode.IsRaw() && !m.Mode.IsTcp()))
+        {
+            return null;
+        }
+        var tap = new OutgoingUdpTap(time, local);
+        try
+        {
+            tap.Start();
+            return tap;
+        }
+        catch (SocketException e)
+        {
+            tap.Dispose();
+            var (low, high) = local.Ephemeral;
+            admin(string.Create(CultureInfo.InvariantCulture, $"the host's own outgoing UDP cannot be seen ({e.Message}): audp leaves the ephemeral ports {low}-{high} unwatched, where replies to it land"));
+            return null;
+        }
+    }
+
+    private static void StartSensors(ListenerConfig config, ChannelWriter<Probe> output, LocalPorts local, OutgoingUdpTap? ownUdpTap,
         List<ISensor> sensors, List<PortWatch> watches, Action<string> admin, Action<long> dropped)
     {
         var ownTcp = new PortSet();
@@ -186,11 +223,12 @@ public static class ListenerService
         }
         foreach (var mode in config.Modes.Where(m => m.Mode.IsRaw()))
         {
-            var watch = new PortWatch(mode, local, mode.Mode.IsTcp() ? ownTcp : ownUdp);
+            var tcp = mode.Mode.IsTcp();
+            var watch = new PortWatch(mode, local, tcp ? ownTcp : ownUdp, skipEphemeral: !tcp && ownUdpTap is null);
             var started = false;
             foreach (var family in Families(config))
             {
-                var sensor = new RawSensor(family, watch, output, dropped);
+                var sensor = new RawSensor(family, watch, output, dropped, tcp ? null : ownUdpTap);
                 if (TryStart(sensor, admin))
                 {
                     sensors.Add(sensor);
@@ -229,40 +267,5 @@ public static class ListenerService
             sensor.Dispose();
             return false;
         }
-    }
-
-    private static void ReportChanges(List<PortWatch> watches, PortSet tcpBefore, PortSet udpBefore, LocalPorts local, Action<string> admin)
-    {
-        foreach (var watch in watches.Where(w => w.Mode.Mode.IsAdvanced()))
-        {
-            var tcp = watch.Mode.Mode.IsTcp();
-            var (before, after) = tcp ? (tcpBefore, local.Tcp) : (udpBefore, local.Udp);
-            var inRange = watch.Mode.Ports;
-            var opened = after.Ports().Where(p => inRange.Contains(p) && !before.Contains(p)).ToList();
-            var closed = before.Ports().Where(p => inRange.Contains(p) && !after.Contains(p)).ToList();
-            var proto = tcp ? "TCP" : "UDP";
-            if (opened.Count > 0)
-            {
-                admin($"{watch.Mode.Mode.Name()} no longer watches {proto} ports now in use by a local service: {PortRanges.Format(opened)}");
-            }
-            if (closed.Count > 0)
-            {
-                admin($"{watch.Mode.Mode.Name()} watches again {proto} ports no longer in use: {PortRanges.Format(closed)}");
-            }
-        }
-    }
-
-    private static (long Kernel, long Listener) ReportDrops(List<ISensor> sensors, long reportedKernel, long reportedListener, long listenerNow, Action<string> admin)
-    {
-        var kernelNow = sensors.Sum(s => s.KernelDrops());
-        if (kernelNow > reportedKernel)
-        {
-            admin(string.Create(CultureInfo.InvariantCulture, $"the kernel dropped {kernelNow - reportedKernel} packets (receive buffer full; {kernelNow} since start): those probes were not seen"));
-        }
-        if (listenerNow > reportedListener)
-        {
-            admin(string.Create(CultureInfo.InvariantCulture, $"the listener dropped {listenerNow - reportedListener} probes (queue full; {listenerNow} since start)"));
-        }
-        return (Math.Max(kernelNow, reportedKernel), Math.Max(listenerNow, reportedListener));
     }
 }

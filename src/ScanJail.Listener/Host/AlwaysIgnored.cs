@@ -12,12 +12,17 @@ namespace ScanJail.Listener.Host;
 /// </summary>
 public sealed class AlwaysIgnored
 {
+    /// <summary>Names another resolv.conf to read the resolvers from (tests, chroots); the machine's own by default.</summary>
+    public const string ResolvConfVariable = "SCANJAIL_RESOLV_CONF";
     private readonly IReadOnlyList<IpNetwork> _configured;
+    private readonly string _resolvConf;
     private volatile FrozenSet<IPAddress> _host = FrozenSet<IPAddress>.Empty;
 
-    public AlwaysIgnored(IReadOnlyList<IpNetwork> configured)
+    public AlwaysIgnored(IReadOnlyList<IpNetwork> configured, string? resolvConf = null)
     {
         _configured = configured;
+        var fromEnvironment = Environment.GetEnvironmentVariable(ResolvConfVariable);
+        _resolvConf = resolvConf ?? (string.IsNullOrEmpty(fromEnvironment) ? "/etc/resolv.conf" : fromEnvironment);
         Refresh();
     }
 
@@ -68,7 +73,7 @@ public sealed class AlwaysIgnored
             // Without the interface list, loopback, gateways and resolvers are still known.
         }
         set.UnionWith(ProcNet.DefaultGateways());
-        set.UnionWith(ProcNet.Resolvers());
+        set.UnionWith(ProcNet.Resolvers(_resolvConf));
         _host = set.ToFrozenSet();
     }
 }

@@ -26,9 +26,10 @@ public sealed class LocalPorts
     }
 
     /// <summary>
-    /// The kernel's ephemeral port range (<c>net.ipv4.ip_local_port_range</c>, which IPv6 shares).
-    /// audp never watches it: replies to the host's own outgoing UDP land there, often before a
-    /// re-read of the socket table could see the short-lived socket that asked.
+    /// The kernel's ephemeral port range (<c>net.ipv4.ip_local_port_range</c>, which IPv6 shares),
+    /// where replies to the host's own outgoing UDP land, often before a re-read of the socket table
+    /// could see the short-lived socket that asked. audp watches it only while
+    /// <see cref="OutgoingUdpTap"/> sees those outgoing datagrams.
     /// </summary>
     public (int Low, int High) Ephemeral { get; }
 

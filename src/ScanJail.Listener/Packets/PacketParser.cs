@@ -67,4 +67,30 @@ public static class PacketParser
         var destinationPort = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
         return new Probe(source, sourcePort, destination, destinationPort, Tcp: false, ProbeKind.Udp, mode);
     }
+
+    /// <summary>
+    /// A datagram this host sent, as an <c>AF_PACKET</c> socket shows it (from the IP header on):
+    /// its source port is the local port, its destination the peer. Null for anything else.
+    /// </summary>
+    public static Host.UdpFlow? ParseOutgoingUdp(ReadOnlySpan<byte> packet)
+    {
+        if (packet.Length >= 20 && packet[0] >> 4 == 4)
+        {
+            var headerLength = (packet[0] & 0x0F) * 4;
+            if (headerLength < 20 || packet.Length < headerLength + 8 || packet[9] != ProtocolUdp
+                || (BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) & 0x1FFF) != 0)
+            {
+                return null;
+            }
+            var udp = packet[headerLength..];
+            return new Host.UdpFlow(BinaryPrimitives.ReadUInt16BigEndian(udp), new IPAddress(packet.Slice(16, 4)), BinaryPrimitives.ReadUInt16BigEndian(udp[2..]));
+        }
+        // IPv6 with UDP right after the fixed header (extension headers are not followed).
+        if (packet.Length >= 48 && packet[0] >> 4 == 6 && packet[6] == ProtocolUdp)
+        {
+            var udp = packet[40..];
+            return new Host.UdpFlow(BinaryPrimitives.ReadUInt16BigEndian(udp), new IPAddress(packet.Slice(24, 16)), BinaryPrimitives.ReadUInt16BigEndian(udp[2..]));
+        }
+        return null;
+    }
 }

@@ -23,11 +23,14 @@ public sealed class RawSensor : ISensor
     private readonly PortWatch _watch;
     private readonly ChannelWriter<Probe> _output;
     private readonly Action<long> _listenerDrop;
+    private readonly OutgoingUdpTap? _ownUdp;
     private Socket? _socket;
     private long _inode;
 
-    public RawSensor(AddressFamily family, PortWatch watch, ChannelWriter<Probe> output, Action<long> listenerDrop)
+    /// <param name="ownUdp">For UDP modes: recognises replies to the host's own datagrams, which are never probes.</param>
+    public RawSensor(AddressFamily family, PortWatch watch, ChannelWriter<Probe> output, Action<long> listenerDrop, OutgoingUdpTap? ownUdp = null)
     {
+        _ownUdp = ownUdp;
         _family = family;
         _watch = watch;
         _output = output;
@@ -94,7 +97,8 @@ public sealed class RawSensor : ISensor
             var probe = _family == AddressFamily.InterNetwork
                 ? PacketParser.ParseIpv4(packet, mode)
                 : PacketParser.ParseIpv6(packet, ((IPEndPoint)from).Address, Tcp, mode);
-            if (probe is null || probe.Kind == ProbeKind.Reply || !_watch.Watches(probe.DestinationPort))
+            if (probe is null || probe.Kind == ProbeKind.Reply || !_watch.Watches(probe.DestinationPort)
+                || (!probe.Tcp && _ownUdp is not null && _ownUdp.IsReply(probe.Source, probe.SourcePort, probe.DestinationPort)))
             {
                 continue;
             }

@@ -37,7 +37,7 @@ public sealed class BlockLatencyTests(LabNetwork lab) : IAsyncLifetime
             tcp: { mode: atcp, ports: "1-1024" }
             """, target: address, targetText: () => "now active and listening");
         await Wait.UntilAsync(() => LinesRead().Result >= 3, "the listener's start lines at the engine", EngineOutput);
-        var first = await lab.NmapAsync("-sS", "-T4", "-p", "1-1024", LabNetwork.VictimV4);
+        var first = await lab.NmapAsync("-sS", "-T4", "--max-retries", "1", "-p", "1-1024", LabNetwork.VictimV4);
         await Wait.UntilAsync(() => InKernel() is not null, "the scanner's address in the kernel", EngineOutput);
         var during = await lab.NmapAsync("-sS", "-T4", "--max-retries", "0", "--host-timeout", "20s", "-p", "1-20", LabNetwork.VictimV4);
         Assert.Equal(20, EngineEndToEndTests.CountState(during, "filtered"));

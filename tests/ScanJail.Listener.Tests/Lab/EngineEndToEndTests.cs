@@ -39,7 +39,7 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
         await using var listener = await ListenerProcess.StartAsync(lab, """
             tcp: { mode: atcp, ports: "1-1024" }
             """, target: $"unix:{rsyslog.Socket}", targetText: () => File.ReadAllText(rsyslog.LogFile));
-        await StartEngineAsync(rsyslog.LogFile, bantime: "6s");
+        await StartEngineAsync(rsyslog.LogFile, bantime: "20s");
 
         var first = await lab.NmapAsync("-sS", "-T4", "-p", "1-1024", LabNetwork.VictimV4);
         await Wait.UntilAsync(() => DropRuleCount().Result == 1, "the DROP rule", () => _engineOutput.ToString());
@@ -60,7 +60,7 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
         var text = await Run.CheckedAsync("dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail-client.dll"), "--socket", Path.Combine(_dir, "sj.sock"), "report");
         Assert.Contains("  ports:   1024 (1-1024)", text, StringComparison.Ordinal);
         // Unbanned at bantime (the same ports are inside the listener's suppress window, so no new ban).
-        await Wait.UntilAsync(() => DropRuleCount().Result == 0, "the unban", () => _engineOutput.ToString(), seconds: 30);
+        await Wait.UntilAsync(() => DropRuleCount().Result == 0, "the unban", () => _engineOutput.ToString(), seconds: 60);
         var after = await lab.NmapAsync("-sS", "-T4", "-p", "1-20", LabNetwork.VictimV4);
         Assert.Equal(20, CountState(after, "closed"));
         var answered = CountState(first, "closed") + CountState(first, "open");

@@ -12,6 +12,7 @@ public sealed class ListenerProcess : IAsyncDisposable
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "scanjail-listener.dll");
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stdout = new();
     private readonly string _dir;
 
     private ListenerProcess(Process process, SyslogReceiver receiver, string dir)
@@ -23,7 +24,15 @@ public sealed class ListenerProcess : IAsyncDisposable
 
     public SyslogReceiver Receiver { get; }
 
+    /// <summary>The listener's own PID (`ip netns exec` execs it in place).</summary>
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
+
+    /// <summary>What the listener printed: with <c>echo</c>, every syslog line it sent.</summary>
+    public string Stdout { get { lock (_stdout) { return _stdout.ToString(); } } }
 
     public string Diagnostics() => $"listener stderr:\n{Stderr}\nsyslog lines:\n{string.Join('\n', Receiver.Messages.Take(40))}";
 
@@ -32,7 +41,7 @@ public sealed class ListenerProcess : IAsyncDisposable
     /// <summary>Starts the listener with <paramref name="yaml"/> plus a syslog target at a fresh port, and waits until it is listening.</summary>
     /// <param name="target">Another syslog target (for example rsyslogd's socket); <paramref name="targetText"/> then reads what arrived there.</param>
     public static async Task<ListenerProcess> StartAsync(LabNetwork lab, string yaml, string format = "scanjail", int? port = null,
-        string? target = null, Func<string>? targetText = null, IReadOnlyDictionary<string, string>? environment = null)
+        string? target = null, Func<string>? targetText = null, IReadOnlyDictionary<string, string>? environment = null, bool echo = false)
     {
         var receiverPort = port ?? Random.Shared.Next(20000, 30000);
         var receiver = new SyslogReceiver(lab.Victim, receiverPort);
@@ -44,6 +53,10 @@ public sealed class ListenerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
+        if (echo)
+        {
+            start.ArgumentList.Add("--echo");
+        }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
@@ -51,7 +64,7 @@ public sealed class ListenerProcess : IAsyncDisposable
         var process = Process.Start(start)!;
         var listener = new ListenerProcess(process, receiver, dir);
         process.ErrorDataReceived += (_, e) => { lock (listener._stderr) { listener._stderr.AppendLine(e.Data); } };
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { lock (listener._stdout) { listener._stdout.AppendLine(e.Data); } };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         bool Started() => targetText is null
