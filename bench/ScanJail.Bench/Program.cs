@@ -10,12 +10,12 @@ var lines = IntOption(args, "--lines", 1_000_000);
 var runs = IntOption(args, "--runs", 5);
 var peerRuns = IntOption(args, "--peer-runs", 1);
 var bans = IntOption(args, "--bans", 200);
-var repoRoot = FindRepoRoot();
 // The ban-latency table and the soak run the real scanjail process and need no generated log.
 if (args.Contains("--latency") || args.Contains("--soak"))
 {
     return LatencyCommand.Run(args, bans > 0 ? bans : 1000);
 }
+var repoRoot = FindRepoRoot();
 var outDir = StringOption(args, "--out", Path.Combine(repoRoot, "bench", "out"));
 Directory.CreateDirectory(outDir);
 var log = Path.Combine(outDir, $"bench-{lines}.log");
