@@ -16,8 +16,9 @@ internal static class LatencyCommand
             return Soak.Run(TimeSpan.FromMinutes(minutes), TimeSpan.FromSeconds(IntOption(args, "--every", 10)), loadRate) ? 0 : 1;
         }
         var peerBans = IntOption(args, "--peer-bans", 100);
+        LatencyStage.RowBudget = TimeSpan.FromSeconds(IntOption(args, "--row-seconds", 120));
         var withPeers = !args.Contains("--no-peers");
-        Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row; load {loadRate:N0} lines/s");
+        Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row, each row at most {LatencyStage.RowBudget.TotalSeconds:F0} s; load {loadRate:N0} lines/s");
         var rows = new List<LatencyFigures>();
         foreach (var underLoad in (bool[])[false, true])
         {

@@ -30,11 +30,13 @@ public sealed partial class Engine : IAsyncDisposable
     private readonly EngineOptions _options;
     private readonly BanBook _book;
     private readonly Reports.ScanLedger _scans = new();
+    private readonly ActionRelease _release = new();
     private EngineConfig _config;
     private SourcePipeline? _pipeline;
     private ITimer? _checkpointTimer;
     private Task? _loop;
     private bool _positionsDirty;
+    private int _failuresSinceCheckpoint;
     private bool _stopped;
 
     public Engine(EngineConfig config, SqliteStore store, TimeProvider time, ILoggerFactory loggers, Func<ConfigLoadResult> loadConfig, EngineOptions? options = null)
@@ -61,7 +63,7 @@ public sealed partial class Engine : IAsyncDisposable
         {
             foreach (var config in _config.EnabledJails)
             {
-                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers, CurrentBansAsync);
+                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers, CurrentBansAsync, _release);
             }
             StartActions(_jails.Values);
             RestoreFromStore();
@@ -120,18 +122,23 @@ public sealed partial class Engine : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        await foreach (var message in _inbox.Reader.ReadAllAsync())
+        while (await _inbox.Reader.WaitToReadAsync())
         {
-            try
-            {
-                Handle(message);
-            }
-            catch (Exception e)
-            {
-                // One bad message must never stop the engine: count it, log it, go on.
-                Counters.EngineErrors.Increment();
-                _logger.LogError(e, "Engine loop: {Message}", e.Message);
-            }
+            HandleBatch();
+        }
+    }
+
+    private void HandleMessage(EngineMessage message)
+    {
+        try
+        {
+            Handle(message);
+        }
+        catch (Exception e)
+        {
+            // One bad message must never stop the engine: count it, log it, go on.
+            Counters.EngineErrors.Increment();
+            _logger.LogError(e, "Engine loop: {Message}", e.Message);
         }
     }
 
@@ -190,6 +197,7 @@ public sealed partial class Engine : IAsyncDisposable
         {
             jail.Origins.Add(origin, target);
         }
+        _failuresSinceCheckpoint++;
         var (failures, ban) = jail.Counter.Add(target, failure.Time);
         jail.Recent.Add(target, failure.Line);
         if (ban && _book.Ban(jail, target, failures, failure.Fields, lines: jail.Recent.Take(target)) is { } made)
@@ -217,6 +225,7 @@ public sealed partial class Engine : IAsyncDisposable
             failures.AddRange(changed.Select(c => (jail.Name, c.Address, c.Times)));
             cleared.AddRange(gone.Select(a => (jail.Name, a)));
         }
+        _failuresSinceCheckpoint = 0;
         if (!_positionsDirty && failures.Count == 0 && cleared.Count == 0)
         {
             return;
@@ -294,11 +303,12 @@ public sealed partial class Engine : IAsyncDisposable
         {
             try
             {
-                done.SetResult(work());
+                var result = work();
+                _release.AfterRelease(() => done.SetResult(result));
             }
             catch (Exception e)
             {
-                done.SetException(e);
+                _release.AfterRelease(() => done.SetException(e));
             }
         });
         if (!_inbox.Writer.TryWrite(message))
