@@ -28,6 +28,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     private SqliteCommand? _insertBan;
     private SqliteCommand? _insertHistory;
     private SqliteCommand? _deleteBan;
+    private SqliteCommand? _countHistory;
     private SqliteCommand? _savePosition;
     private SqliteCommand? _saveFailure;
     private SqliteCommand? _clearFailure;
@@ -175,10 +176,13 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     {
         lock (_gate)
         {
-            using var cmd = Command();
-            cmd.CommandText = "SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since";
-            Bind(cmd, ("$jail", jail), ("$ip", address.ToString()), ("$since", since.ToUnixTimeMilliseconds()));
-            return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            // Prepared once: every ban asks it, on the engine loop.
+            _countHistory ??= Prepare("SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since", "$jail", "$ip", "$since");
+            _countHistory.Transaction = _batch;
+            _countHistory.Parameters[0].Value = jail;
+            _countHistory.Parameters[1].Value = address.ToString();
+            _countHistory.Parameters[2].Value = since.ToUnixTimeMilliseconds();
+            return Convert.ToInt32(_countHistory.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 
@@ -257,6 +261,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             _insertBan?.Dispose();
             _insertHistory?.Dispose();
             _deleteBan?.Dispose();
+            _countHistory?.Dispose();
             _savePosition?.Dispose();
             _saveFailure?.Dispose();
             _clearFailure?.Dispose();
