@@ -84,6 +84,8 @@ internal sealed class EngineHost : IDisposable
     public IReadOnlyDictionary<string, long> Counters()
     {
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        // An engine far behind its load answers late: the caller gets nothing rather than waiting for ever.
+        socket.ReceiveTimeout = 10_000;
         socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket));
         using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
         stream.Write("{\"command\":\"stats\"}\n"u8);
@@ -107,7 +109,7 @@ internal sealed class EngineHost : IDisposable
         {
             using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             kill.WaitForExit();
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(60)))
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
             {
                 _process.Kill(entireProcessTree: true);
             }

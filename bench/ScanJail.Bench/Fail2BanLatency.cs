@@ -29,7 +29,7 @@ internal static class Fail2BanLatency
             File.WriteAllText(load, "");
             WriteConfig(dir, backend, auth, load, stamps.Path);
             server = StartServer(dir);
-            using var generator = underLoad ? new LoadGenerator(load) { LinesPerSecond = loadRate } : null;
+            using var generator = underLoad ? new LoadGenerator(load) { LinesPerSecond = loadRate, RotateEvery = TimeSpan.FromSeconds(30) } : null;
             generator?.Start();
             if (generator is not null)
             {

@@ -39,7 +39,7 @@ internal static class LatencyStage
                   load: { source: { file: {{load}} }, filter: sshd, maxretry: 1000000, findtime: 10m, bantime: 1h, actions: [stamp] }
                 """);
             using var engine = EngineHost.Start(dir);
-            using var generator = underLoad ? new LoadGenerator(load) { LinesPerSecond = loadRate } : null;
+            using var generator = underLoad ? new LoadGenerator(load) { LinesPerSecond = loadRate, RotateEvery = TimeSpan.FromSeconds(30) } : null;
             generator?.Start();
             if (generator is not null)
             {
@@ -59,8 +59,9 @@ internal static class LatencyStage
             var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog.Millis, syslog.Missed, LatencyFigures.LoadAverageNow());
             if (generator is not null)
             {
-                var counters = engine.Counters();
-                Console.WriteLine($"  (load: {generator.Written:N0} lines written, engine read {counters.GetValueOrDefault("lines.read"):N0})");
+                var written = generator.Written;
+                var read = ReadOrNothing(engine);
+                Console.WriteLine($"  (load: {written:N0} lines written, the engine had read {(read is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "? (stats did not answer within 10 s)")})");
             }
             engine.Stop();
             return [fileRow, syslogRow];
@@ -95,6 +96,18 @@ internal static class LatencyStage
             }
         }
         return (millis, missed);
+    }
+
+    private static long? ReadOrNothing(EngineHost engine)
+    {
+        try
+        {
+            return engine.Counters().GetValueOrDefault("lines.read");
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            return null;
+        }
     }
 
     public static string Stamp()

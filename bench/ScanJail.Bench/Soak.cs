@@ -47,7 +47,16 @@ internal static class Soak
                     Console.WriteLine("the engine exited during the soak");
                     return false;
                 }
-                var counters = engine.Counters();
+                IReadOnlyDictionary<string, long> counters;
+                try
+                {
+                    counters = engine.Counters();
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+                {
+                    Console.WriteLine($"{clock.Elapsed.TotalSeconds,6:F0} stats did not answer within 10 s");
+                    continue;
+                }
                 var now = clock.Elapsed;
                 var seconds = (now - lastAt).TotalSeconds;
                 var read = counters.GetValueOrDefault("lines.read");
