@@ -34,7 +34,7 @@ public sealed partial class Engine
         try
         {
             var handled = 0;
-            while (_inbox.Reader.TryRead(out var message))
+            while (_inbox.TryRead(out var message))
             {
                 HandleMessage(message);
                 if (++handled >= MaxBatchMessages || Stopwatch.GetElapsedTime(started) >= MaxBatchTime)

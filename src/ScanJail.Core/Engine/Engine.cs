@@ -17,8 +17,7 @@ namespace ScanJail.Core.Engine;
 /// </summary>
 public sealed partial class Engine : IAsyncDisposable
 {
-    private readonly Channel<EngineMessage> _inbox = Channel.CreateBounded<EngineMessage>(
-        new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly EngineInbox _inbox = new();
     private readonly Dictionary<string, Jail> _jails = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FilePosition> _positions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _pipelineGate = new(1, 1);
@@ -95,7 +94,7 @@ public sealed partial class Engine : IAsyncDisposable
             }
             return all;
         });
-        _inbox.Writer.TryComplete();
+        _inbox.Complete();
         await _loop;
         using var timeout = new CancellationTokenSource(_options.StopTimeout);
         foreach (var action in actions)
@@ -122,7 +121,7 @@ public sealed partial class Engine : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        while (await _inbox.Reader.WaitToReadAsync())
+        while (await _inbox.WaitToReadAsync())
         {
             HandleBatch();
         }
@@ -284,16 +283,8 @@ public sealed partial class Engine : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues work from a timer; when the inbox is full it waits for room rather than losing an expiry.</summary>
-    private void Post(Action work)
-    {
-        var message = new LoopWork(work);
-        if (!_inbox.Writer.TryWrite(message))
-        {
-            _ = _inbox.Writer.WriteAsync(message).AsTask().ContinueWith(
-                t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
-    }
+    /// <summary>Queues work from a timer. Loop work has its own unbounded lane: an expiry is never lost to a flooded inbox.</summary>
+    private void Post(Action work) => _inbox.TryPost(new LoopWork(work));
 
     /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
     private async Task<T> OnLoop<T>(Func<T> work)
@@ -311,9 +302,9 @@ public sealed partial class Engine : IAsyncDisposable
                 _release.AfterRelease(() => done.SetException(e));
             }
         });
-        if (!_inbox.Writer.TryWrite(message))
+        if (!_inbox.TryPost(message))
         {
-            await _inbox.Writer.WriteAsync(message);
+            throw new ChannelClosedException();
         }
         return await done.Task;
     }
