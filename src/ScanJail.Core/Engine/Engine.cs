@@ -57,7 +57,7 @@ public sealed partial class Engine : IAsyncDisposable
     /// <summary>Builds the jails, restores failures and bans from the database, then starts reading.</summary>
     public async Task StartAsync()
     {
-        _loop = Task.Run(LoopAsync);
+        _loop = StartLoopThread();
         await OnLoop(() =>
         {
             foreach (var config in _config.EnabledJails)
@@ -115,16 +115,39 @@ public sealed partial class Engine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (_loop is { IsCompleted: true })
+        {
+            _inbox.Dispose();
+        }
         _book.Dispose();
         _pipelineGate.Dispose();
     }
 
-    private async Task LoopAsync()
+    /// <summary>
+    /// The loop runs on its own thread, blocking on its inbox: as a thread-pool task its wake-up waited for a
+    /// free pool thread, and under a flood the pool's threads are busy reading and filtering.
+    /// </summary>
+    private Task StartLoopThread()
     {
-        while (await _inbox.WaitToReadAsync())
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            HandleBatch();
-        }
+            try
+            {
+                while (_inbox.WaitToRead())
+                {
+                    HandleBatch();
+                }
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "engine loop" };
+        thread.Start();
+        return done.Task;
     }
 
     private void HandleMessage(EngineMessage message)

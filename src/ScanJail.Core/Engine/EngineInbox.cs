@@ -11,7 +11,7 @@ namespace ScanJail.Core.Engine;
 /// most one turn of the other lanes instead of after the flood's whole backlog. Order is kept within a
 /// lane, which is all the loop needs: a source's positions travel behind its own failures.
 /// </summary>
-internal sealed class EngineInbox
+internal sealed class EngineInbox : IDisposable
 {
     /// <summary>Messages a lane holds before its writer waits (each may carry up to 256 failures).</summary>
     public const int LaneCapacity = 1024;
@@ -21,7 +21,8 @@ internal sealed class EngineInbox
 
     private readonly ConcurrentQueue<EngineMessage> _work = new();
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
-    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    // Rung by every write; the loop resets it before it drains, so a write during the drain wakes the next wait.
+    private readonly ManualResetEventSlim _doorbell = new(false);
     private readonly List<Lane> _order = [];
     private int _next;
     private int _taken;
@@ -40,7 +41,7 @@ internal sealed class EngineInbox
             return false;
         }
         _work.Enqueue(work);
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Set();
         return true;
     }
 
@@ -48,14 +49,18 @@ internal sealed class EngineInbox
     public void Complete()
     {
         _completed = true;
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Set();
     }
 
-    /// <summary>Waits until a message may be waiting; false once completed and empty.</summary>
-    public async ValueTask<bool> WaitToReadAsync()
+    /// <summary>Called once the loop has ended.</summary>
+    public void Dispose() => _doorbell.Dispose();
+
+    /// <summary>Blocks the loop's thread until a message may be waiting; false once completed and empty.</summary>
+    public bool WaitToRead()
     {
         while (true)
         {
+            _doorbell.Reset();
             if (!IsEmpty)
             {
                 return true;
@@ -64,7 +69,7 @@ internal sealed class EngineInbox
             {
                 return !IsEmpty;
             }
-            await _doorbell.Reader.ReadAsync();
+            _doorbell.Wait();
         }
     }
 
@@ -150,7 +155,7 @@ internal sealed class EngineInbox
     private void Add(Lane lane, EngineMessage message)
     {
         lane.Queue.Enqueue(message);
-        _doorbell.Writer.TryWrite(true);
+        _doorbell.Set();
     }
 
     private sealed class Lane

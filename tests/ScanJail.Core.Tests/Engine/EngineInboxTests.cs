@@ -16,7 +16,7 @@ public sealed class EngineInboxTests
     [Fact]
     public async Task A_quiet_sources_failure_is_read_within_one_turn_of_a_flood_and_loop_work_first()
     {
-        var inbox = new EngineInbox();
+        using var inbox = new EngineInbox();
         for (var i = 0; i < 500; i++)
         {
             await inbox.Writer.WriteAsync(Found("/var/log/load.log", i));
@@ -38,7 +38,7 @@ public sealed class EngineInboxTests
     [Fact]
     public async Task Messages_of_one_source_keep_their_order_across_any_interleaving()
     {
-        var inbox = new EngineInbox();
+        using var inbox = new EngineInbox();
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
         {
             for (var i = 0; i < 300; i++)
@@ -50,7 +50,7 @@ public sealed class EngineInboxTests
         var total = 0;
         while (total < 1200)
         {
-            Assert.True(await inbox.WaitToReadAsync());
+            Assert.True(inbox.WaitToRead());
             while (inbox.TryRead(out var message))
             {
                 var position = ((FailuresFound)message).Position!;
@@ -65,7 +65,7 @@ public sealed class EngineInboxTests
     [Fact]
     public async Task A_full_lane_makes_its_writer_wait_until_the_loop_reads_and_completion_ends_reading()
     {
-        var inbox = new EngineInbox();
+        using var inbox = new EngineInbox();
         for (var i = 0; i < EngineInbox.LaneCapacity; i++)
         {
             Assert.True(inbox.Writer.TryWrite(Found("/var/log/load.log", i)));
@@ -80,7 +80,7 @@ public sealed class EngineInboxTests
 
         inbox.Complete();
         var left = 0;
-        while (await inbox.WaitToReadAsync())
+        while (inbox.WaitToRead())
         {
             while (inbox.TryRead(out _))
             {
