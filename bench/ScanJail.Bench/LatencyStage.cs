@@ -1,75 +1,124 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
-using ScanJail.Core.Configuration;
-using ScanJail.Core.Engine;
-using ScanJail.Core.Persistence;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 
 namespace ScanJail.Bench;
 
 /// <summary>
-/// Time from a line appended to a watched file to the ban command starting, over many bans. The
-/// command stamps the time itself (bash's $EPOCHREALTIME, one exec), so the figure includes the
-/// engine's whole path: inotify, read, filter, count, SQLite write, queue, fork and exec.
+/// Ban latency of the real <c>scanjail</c> process: from a line appended to a watched file, and from
+/// a datagram to its syslog receiver, to the ban command starting (it stamps the time itself, see
+/// <see cref="StampLog"/>), one ban at a time from fresh addresses (maxretry 1). "Under load" a
+/// <see cref="LoadGenerator"/> writes 100,000 other lines a second (sshd failures below maxretry
+/// from 100,000 sources, and noise) into a third file read by its own jail.
 /// </summary>
 internal static class LatencyStage
 {
-    public static (double P50, double P99, double Max) Run(string repoRoot, int bans)
+    /// <summary>How long one row may take (<c>--row-seconds</c>).</summary>
+    public static TimeSpan RowBudget { get; set; } = TimeSpan.FromSeconds(120);
+
+    public static IReadOnlyList<LatencyFigures> Run(int bans, bool underLoad, int loadRate)
     {
-        var dir = Directory.CreateTempSubdirectory("scanjail-latency-");
+        var dir = Directory.CreateTempSubdirectory("scanjail-latency-").FullName;
         try
         {
-            var log = Path.Combine(dir.FullName, "auth.log");
-            var stamps = Path.Combine(dir.FullName, "stamps");
-            File.WriteAllText(log, "");
-            Directory.CreateDirectory(Path.Combine(dir.FullName, "actions"));
-            File.WriteAllText(Path.Combine(dir.FullName, "actions", "stamp.yaml"), $$"""
-                ban: [bash, -c, 'printf "%s\n" "$EPOCHREALTIME" >> "$1"', stamp, "{{stamps}}"]
+            var auth = Path.Combine(dir, "auth.log");
+            var load = Path.Combine(dir, "load.log");
+            using var stamps = new StampLog(Path.Combine(dir, "stamps"));
+            File.WriteAllText(auth, "");
+            File.WriteAllText(load, "");
+            var port = FreeUdpPort();
+            Directory.CreateDirectory(Path.Combine(dir, "actions"));
+            File.WriteAllText(Path.Combine(dir, "actions", "stamp.yaml"), $"""
+                ban: [bash, -c, '{StampLog.Script}', stamp, "<ip>", "{stamps.Path}"]
                 """);
-            File.WriteAllText(Path.Combine(dir.FullName, "jail.yaml"), $$"""
+            File.WriteAllText(Path.Combine(dir, "jail.yaml"), $$"""
                 jails:
-                  ssh: { source: { file: {{log}} }, filter: sshd, maxretry: 1, bantime: 1h, actions: [stamp] }
+                  ssh: { source: { file: {{auth}} }, filter: sshd, maxretry: 1, bantime: 1h, actions: [stamp] }
+                  syslog: { source: { syslog: "udp://127.0.0.1:{{port}}" }, filter: sshd, maxretry: 1, bantime: 1h, actions: [stamp] }
+                  load: { source: { file: {{load}} }, filter: sshd, maxretry: 1000000, findtime: 10m, bantime: 1h, actions: [stamp] }
                 """);
-            var loaded = ConfigLoader.Load(dir.FullName, [repoRoot]);
-            if (loaded.Config is null)
+            using var engine = EngineHost.Start(dir);
+            using var generator = underLoad ? new LoadGenerator(load) { LinesPerSecond = loadRate, RotateEvery = TimeSpan.FromSeconds(30) } : null;
+            generator?.Start();
+            if (generator is not null)
             {
-                throw new InvalidOperationException(string.Join("\n", loaded.Errors));
+                Task.Delay(TimeSpan.FromSeconds(3)).GetAwaiter().GetResult(); // the counters fill and the stream settles
             }
-            using var store = SqliteStore.Open(Path.Combine(dir.FullName, "sj.db"));
-            var engine = new Engine(loaded.Config, store, TimeProvider.System, NullLoggerFactory.Instance, () => loaded);
-            engine.StartAsync().GetAwaiter().GetResult();
-            var latencies = new List<double>();
-            for (var i = 0; i < bans; i++)
+            var loadName = underLoad ? $"{loadRate:N0} lines/s" : "idle";
+            var file = Measure(bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address =>
             {
-                var address = $"198.18.{i / 250}.{i % 250 + 1}";
-                var now = TimeProvider.System.GetUtcNow();
-                var line = $"{now.ToLocalTime():MMM} {now.ToLocalTime().Day,2} {now.ToLocalTime():HH:mm:ss} bench sshd[7]: Failed password for root from {address} port 4242 ssh2\n";
-                var appendedAt = (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalSeconds;
-                File.AppendAllText(log, line);
-                var stamp = WaitForStamp(stamps, i + 1);
-                latencies.Add((stamp - appendedAt) * 1000);
+                using var stream = new FileStream(auth, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
+                stream.Write(Encoding.UTF8.GetBytes($"{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2\n"));
+            });
+            var fileRow = new LatencyFigures("scanjail", "file line", loadName, file.Millis, file.Missed, LatencyFigures.LoadAverageNow());
+            using var udp = new UdpClient();
+            udp.Connect(IPAddress.Loopback, port);
+            var syslog = Measure(bans, i => $"100.66.{i / 250}.{i % 250 + 1}", stamps, address =>
+                udp.Send(Encoding.UTF8.GetBytes($"<38>{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2")));
+            var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog.Millis, syslog.Missed, LatencyFigures.LoadAverageNow());
+            if (generator is not null)
+            {
+                var written = generator.Written;
+                var read = ReadOrNothing(engine);
+                Console.WriteLine($"  (load: {written:N0} lines written, the engine had read {(read is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "? (stats did not answer within 10 s)")})");
             }
-            engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            latencies.Sort();
-            return (latencies[latencies.Count / 2], latencies[(int)(latencies.Count * 0.99)], latencies[^1]);
+            engine.Stop();
+            return [fileRow, syslogRow];
         }
         finally
         {
-            dir.Delete(true);
+            Directory.Delete(dir, true);
         }
     }
 
-    private static double WaitForStamp(string path, int count)
+    /// <summary>
+    /// Sends one failure per fresh address and waits for its ban command's stamp, for <paramref name="bans"/>
+    /// bans or until <see cref="RowBudget"/> is spent (an engine that falls behind a load would take hours).
+    /// </summary>
+    public static (List<double> Millis, int Missed) Measure(int bans, Func<int, string> address, StampLog stamps, Action<string> send)
     {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
-        while (TimeProvider.System.GetUtcNow() < deadline)
+        var millis = new List<double>(bans);
+        var missed = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < bans && clock.Elapsed < RowBudget; i++)
         {
-            var lines = File.Exists(path) ? File.ReadAllLines(path) : [];
-            if (lines.Length >= count && double.TryParse(lines[count - 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var stamp))
+            var ip = address(i);
+            var sentAt = StampLog.Now();
+            send(ip);
+            if (stamps.WaitFor(ip, TimeSpan.FromSeconds(missed > 2 ? 2 : 30)) is { } stamp)
             {
-                return stamp;
+                millis.Add((stamp - sentAt) * 1000);
             }
-            Task.Delay(1).GetAwaiter().GetResult();
+            else
+            {
+                missed++;
+            }
         }
-        throw new TimeoutException($"ban {count} did not reach its command within 30 s");
+        return (millis, missed);
+    }
+
+    private static long? ReadOrNothing(EngineHost engine)
+    {
+        try
+        {
+            return engine.Counters().GetValueOrDefault("lines.read");
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            return null;
+        }
+    }
+
+    public static string Stamp()
+    {
+        var now = TimeProvider.System.GetLocalNow();
+        return string.Create(CultureInfo.InvariantCulture, $"{now:MMM} {now.Day,2} {now:HH:mm:ss}");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
     }
 }

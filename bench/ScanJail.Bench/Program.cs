@@ -10,6 +10,11 @@ var lines = IntOption(args, "--lines", 1_000_000);
 var runs = IntOption(args, "--runs", 5);
 var peerRuns = IntOption(args, "--peer-runs", 1);
 var bans = IntOption(args, "--bans", 200);
+// The ban-latency table and the soak run the real scanjail process and need no generated log.
+if (args.Contains("--latency") || args.Contains("--soak"))
+{
+    return LatencyCommand.Run(args, bans > 0 ? bans : 1000);
+}
 var repoRoot = FindRepoRoot();
 var outDir = StringOption(args, "--out", Path.Combine(repoRoot, "bench", "out"));
 Directory.CreateDirectory(outDir);
@@ -77,9 +82,8 @@ foreach (var stage in stages)
 
 if (bans > 0)
 {
-    var (p50, p99, max) = LatencyStage.Run(repoRoot, bans);
     Console.WriteLine();
-    Console.WriteLine($"ban latency, line appended -> ban command started ({bans} bans, idle): p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms");
+    LatencyCommand.Run(args, bans);
 }
 return 0;
 

@@ -185,7 +185,7 @@ public sealed partial class Engine : IEngineControl
                 continue;
             }
             var old = _jails.GetValueOrDefault(name);
-            var jail = JailBuilder.Build(jailConfig, old, _time, _loggers, CurrentBansAsync);
+            var jail = JailBuilder.Build(jailConfig, old, _time, _loggers, CurrentBansAsync, _release);
             _jails[name] = jail;
             if (old is null)
             {

@@ -17,8 +17,7 @@ namespace ScanJail.Core.Engine;
 /// </summary>
 public sealed partial class Engine : IAsyncDisposable
 {
-    private readonly Channel<EngineMessage> _inbox = Channel.CreateBounded<EngineMessage>(
-        new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly EngineInbox _inbox = new();
     private readonly Dictionary<string, Jail> _jails = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FilePosition> _positions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _pipelineGate = new(1, 1);
@@ -30,11 +29,13 @@ public sealed partial class Engine : IAsyncDisposable
     private readonly EngineOptions _options;
     private readonly BanBook _book;
     private readonly Reports.ScanLedger _scans = new();
+    private readonly ActionRelease _release = new();
     private EngineConfig _config;
     private SourcePipeline? _pipeline;
     private ITimer? _checkpointTimer;
     private Task? _loop;
     private bool _positionsDirty;
+    private int _failuresSinceCheckpoint;
     private bool _stopped;
 
     public Engine(EngineConfig config, SqliteStore store, TimeProvider time, ILoggerFactory loggers, Func<ConfigLoadResult> loadConfig, EngineOptions? options = null)
@@ -56,12 +57,12 @@ public sealed partial class Engine : IAsyncDisposable
     /// <summary>Builds the jails, restores failures and bans from the database, then starts reading.</summary>
     public async Task StartAsync()
     {
-        _loop = Task.Run(LoopAsync);
+        _loop = StartLoopThread();
         await OnLoop(() =>
         {
             foreach (var config in _config.EnabledJails)
             {
-                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers, CurrentBansAsync);
+                _jails[config.Name] = JailBuilder.Build(config, null, _time, _loggers, CurrentBansAsync, _release);
             }
             StartActions(_jails.Values);
             RestoreFromStore();
@@ -93,7 +94,7 @@ public sealed partial class Engine : IAsyncDisposable
             }
             return all;
         });
-        _inbox.Writer.TryComplete();
+        _inbox.Complete();
         await _loop;
         using var timeout = new CancellationTokenSource(_options.StopTimeout);
         foreach (var action in actions)
@@ -114,24 +115,52 @@ public sealed partial class Engine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (_loop is { IsCompleted: true })
+        {
+            _inbox.Dispose();
+        }
         _book.Dispose();
         _pipelineGate.Dispose();
     }
 
-    private async Task LoopAsync()
+    /// <summary>
+    /// The loop runs on its own thread, blocking on its inbox: as a thread-pool task its wake-up waited for a
+    /// free pool thread, and under a flood the pool's threads are busy reading and filtering.
+    /// </summary>
+    private Task StartLoopThread()
     {
-        await foreach (var message in _inbox.Reader.ReadAllAsync())
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
             try
             {
-                Handle(message);
+                while (_inbox.WaitToRead())
+                {
+                    HandleBatch();
+                }
+                done.SetResult();
             }
             catch (Exception e)
             {
-                // One bad message must never stop the engine: count it, log it, go on.
-                Counters.EngineErrors.Increment();
-                _logger.LogError(e, "Engine loop: {Message}", e.Message);
+                done.SetException(e);
             }
+        })
+        { IsBackground = true, Name = "engine loop" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void HandleMessage(EngineMessage message)
+    {
+        try
+        {
+            Handle(message);
+        }
+        catch (Exception e)
+        {
+            // One bad message must never stop the engine: count it, log it, go on.
+            Counters.EngineErrors.Increment();
+            _logger.LogError(e, "Engine loop: {Message}", e.Message);
         }
     }
 
@@ -190,6 +219,7 @@ public sealed partial class Engine : IAsyncDisposable
         {
             jail.Origins.Add(origin, target);
         }
+        _failuresSinceCheckpoint++;
         var (failures, ban) = jail.Counter.Add(target, failure.Time);
         jail.Recent.Add(target, failure.Line);
         if (ban && _book.Ban(jail, target, failures, failure.Fields, lines: jail.Recent.Take(target)) is { } made)
@@ -217,6 +247,7 @@ public sealed partial class Engine : IAsyncDisposable
             failures.AddRange(changed.Select(c => (jail.Name, c.Address, c.Times)));
             cleared.AddRange(gone.Select(a => (jail.Name, a)));
         }
+        _failuresSinceCheckpoint = 0;
         if (!_positionsDirty && failures.Count == 0 && cleared.Count == 0)
         {
             return;
@@ -275,16 +306,8 @@ public sealed partial class Engine : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues work from a timer; when the inbox is full it waits for room rather than losing an expiry.</summary>
-    private void Post(Action work)
-    {
-        var message = new LoopWork(work);
-        if (!_inbox.Writer.TryWrite(message))
-        {
-            _ = _inbox.Writer.WriteAsync(message).AsTask().ContinueWith(
-                t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
-    }
+    /// <summary>Queues work from a timer. Loop work has its own unbounded lane: an expiry is never lost to a flooded inbox.</summary>
+    private void Post(Action work) => _inbox.TryPost(new LoopWork(work));
 
     /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
     private async Task<T> OnLoop<T>(Func<T> work)
@@ -294,16 +317,17 @@ public sealed partial class Engine : IAsyncDisposable
         {
             try
             {
-                done.SetResult(work());
+                var result = work();
+                _release.AfterRelease(() => done.SetResult(result));
             }
             catch (Exception e)
             {
-                done.SetException(e);
+                _release.AfterRelease(() => done.SetException(e));
             }
         });
-        if (!_inbox.Writer.TryWrite(message))
+        if (!_inbox.TryPost(message))
         {
-            await _inbox.Writer.WriteAsync(message);
+            throw new ChannelClosedException();
         }
         return await done.Task;
     }

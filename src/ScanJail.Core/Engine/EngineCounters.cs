@@ -21,6 +21,7 @@ public sealed class EngineCounters
     public Counter Unbans { get; } = new();
     public Counter EngineErrors { get; } = new();
     public Counter CheckpointErrors { get; } = new();
+    public Counter DatabaseErrors { get; } = new();
 
     public Dictionary<string, long> Snapshot() => new()
     {
@@ -40,5 +41,6 @@ public sealed class EngineCounters
         ["unbans"] = Unbans.Value,
         ["engine.errors"] = EngineErrors.Value,
         ["checkpoint.errors"] = CheckpointErrors.Value,
+        ["database.errors"] = DatabaseErrors.Value,
     };
 }

@@ -10,8 +10,9 @@ namespace ScanJail.Core.Engine;
 internal static class JailBuilder
 {
     /// <param name="currentBans">The jail's active bans by jail name, for an action that repairs a flushed firewall.</param>
+    /// <param name="release">When given, each new action's items wait for the engine loop's database batch (<see cref="HeldAction"/>).</param>
     public static Jail Build(JailConfig config, Jail? previous, TimeProvider time, ILoggerFactory loggers,
-        Func<string, CancellationToken, Task<IReadOnlyList<Bans.Ban>>>? currentBans = null)
+        Func<string, CancellationToken, Task<IReadOnlyList<Bans.Ban>>>? currentBans = null, ActionRelease? release = null)
     {
         var errors = new ConfigErrors();
         var filter = FilterFactory.Create(config.Filter, config.FilterParameters, errors, config.Name)
@@ -19,7 +20,7 @@ internal static class JailBuilder
         var actions = previous is not null && SameActions(previous.Config.Actions, config.Actions)
             ? previous.Actions
             : [.. config.Actions.Select(a => ActionFactory.Create(a, config.Name, time, loggers.CreateLogger($"ScanJail.Action.{a.Name}"),
-                ActionRetryOptions.Default, currentBans is null ? null : token => currentBans(config.Name, token)))];
+                ActionRetryOptions.Default, currentBans is null ? null : token => currentBans(config.Name, token))).Select(a => Held(a, release))];
         var jail = new Jail(config, filter, actions);
         if (previous is not null)
         {
@@ -30,6 +31,8 @@ internal static class JailBuilder
         }
         return jail;
     }
+
+    private static IJailAction Held(IJailAction action, ActionRelease? release) => release is null ? action : new HeldAction(action, release);
 
     public static bool SameActions(IReadOnlyList<ActionConfig> a, IReadOnlyList<ActionConfig> b) =>
         a.Count == b.Count && a.Zip(b).All(p => SameAction(p.First, p.Second));

@@ -13,8 +13,14 @@ namespace ScanJail.Core.Persistence;
 /// written together in one transaction, so after a crash the engine resumes from a consistent point:
 /// lines after it are read again and counted once. One connection, guarded by a lock (file sources
 /// read positions from their own tasks).
+/// <para>
+/// Batches: between <see cref="BeginBatch"/> and <see cref="CommitBatch"/> every write joins one
+/// transaction (opened at the first write), so the engine loop pays one commit for all the bans and
+/// unbans of the messages it handled in a row instead of one per ban. Whoever holds a batch must not
+/// let anything that depends on those writes being durable (a ban's action) happen before the commit.
+/// </para>
 /// </summary>
-public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
+public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposable
 {
     private const int SchemaVersion = 1;
     private readonly Lock _gate = new();
@@ -22,6 +28,12 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     private SqliteCommand? _insertBan;
     private SqliteCommand? _insertHistory;
     private SqliteCommand? _deleteBan;
+    private SqliteCommand? _countHistory;
+    private SqliteCommand? _savePosition;
+    private SqliteCommand? _saveFailure;
+    private SqliteCommand? _clearFailure;
+    private bool _batching;
+    private SqliteTransaction? _batch;
 
     private SqliteStore(SqliteConnection connection) => _connection = connection;
 
@@ -73,6 +85,11 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
+            if (_batching)
+            {
+                WriteBan(Batch(), ban);
+                return;
+            }
             using var tx = _connection.BeginTransaction();
             WriteBan(tx, ban);
             tx.Commit();
@@ -90,6 +107,14 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
         CountPreviousBans(ban.Jail, ban.Address, ban.Start);
         lock (_gate)
         {
+            if (_batch is { } batch)
+            {
+                // Inside an open batch: a savepoint undoes only the warm-up's rows.
+                batch.Save("warmup");
+                WriteBan(batch, ban);
+                batch.Rollback("warmup");
+                return;
+            }
             using var tx = _connection.BeginTransaction();
             WriteBan(tx, ban);
             tx.Rollback();
@@ -117,7 +142,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
         lock (_gate)
         {
             _deleteBan ??= Prepare("DELETE FROM bans WHERE jail = $jail AND ip = $ip", "$jail", "$ip");
-            RunPrepared(_deleteBan, null, jail, address.ToString());
+            RunPrepared(_deleteBan, _batching ? Batch() : null, jail, address.ToString());
         }
     }
 
@@ -125,7 +150,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = _connection.CreateCommand();
+            using var cmd = Command();
             cmd.CommandText = "SELECT jail, ip, start_ms, end_ms, failures, count, fields, manual FROM bans ORDER BY start_ms";
             using var reader = cmd.ExecuteReader();
             var bans = new List<Ban>();
@@ -151,10 +176,13 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since";
-            Bind(cmd, ("$jail", jail), ("$ip", address.ToString()), ("$since", since.ToUnixTimeMilliseconds()));
-            return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            // Prepared once: every ban asks it, on the engine loop.
+            _countHistory ??= Prepare("SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since", "$jail", "$ip", "$since");
+            _countHistory.Transaction = _batch;
+            _countHistory.Parameters[0].Value = jail;
+            _countHistory.Parameters[1].Value = address.ToString();
+            _countHistory.Parameters[2].Value = since.ToUnixTimeMilliseconds();
+            return Convert.ToInt32(_countHistory.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 
@@ -163,7 +191,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            Run(null, "DELETE FROM ban_history WHERE start_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
+            Run(_batch, "DELETE FROM ban_history WHERE start_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
         }
     }
 
@@ -171,7 +199,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = _connection.CreateCommand();
+            using var cmd = Command();
             cmd.CommandText = "SELECT device, inode, offset FROM positions WHERE path = $path";
             Bind(cmd, ("$path", path));
             using var reader = cmd.ExecuteReader();
@@ -188,7 +216,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = _connection.CreateCommand();
+            using var cmd = Command();
             cmd.CommandText = "SELECT cursor FROM cursors WHERE source = $source";
             Bind(cmd, ("$source", key));
             return cmd.ExecuteScalar() as string;
@@ -199,38 +227,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            Run(null, "INSERT OR REPLACE INTO cursors (source, cursor) VALUES ($source, $cursor)", ("$source", key), ("$cursor", cursor));
-        }
-    }
-
-    /// <summary>
-    /// Writes positions and changed failure entries atomically. <paramref name="failures"/> are the
-    /// entries to keep (times of each); <paramref name="cleared"/> the ones that no longer have any.
-    /// </summary>
-    public void SaveCheckpoint(
-        IReadOnlyCollection<FilePosition> positions,
-        IReadOnlyCollection<(string Jail, IPAddress Address, IReadOnlyList<DateTimeOffset> Times)> failures,
-        IReadOnlyCollection<(string Jail, IPAddress Address)> cleared)
-    {
-        lock (_gate)
-        {
-            using var tx = _connection.BeginTransaction();
-            foreach (var p in positions)
-            {
-                Run(tx, "INSERT OR REPLACE INTO positions (path, device, inode, offset) VALUES ($path, $dev, $ino, $off)",
-                    ("$path", p.Path), ("$dev", unchecked((long)p.Device)), ("$ino", unchecked((long)p.Inode)), ("$off", p.Offset));
-            }
-            foreach (var (jail, address, times) in failures)
-            {
-                var text = string.Join(',', times.Select(t => t.ToUnixTimeMilliseconds()));
-                Run(tx, "INSERT OR REPLACE INTO failures (jail, ip, times) VALUES ($jail, $ip, $times)",
-                    ("$jail", jail), ("$ip", address.ToString()), ("$times", text));
-            }
-            foreach (var (jail, address) in cleared)
-            {
-                Run(tx, "DELETE FROM failures WHERE jail = $jail AND ip = $ip", ("$jail", jail), ("$ip", address.ToString()));
-            }
-            tx.Commit();
+            Run(_batching ? Batch() : null, "INSERT OR REPLACE INTO cursors (source, cursor) VALUES ($source, $cursor)", ("$source", key), ("$cursor", cursor));
         }
     }
 
@@ -238,7 +235,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = _connection.CreateCommand();
+            using var cmd = Command();
             cmd.CommandText = "SELECT jail, ip, times FROM failures";
             using var reader = cmd.ExecuteReader();
             var list = new List<(string, IPAddress, IReadOnlyList<DateTimeOffset>)>();
@@ -264,8 +261,21 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
             _insertBan?.Dispose();
             _insertHistory?.Dispose();
             _deleteBan?.Dispose();
+            _countHistory?.Dispose();
+            _savePosition?.Dispose();
+            _saveFailure?.Dispose();
+            _clearFailure?.Dispose();
+            _batch?.Dispose();
             _connection.Dispose();
         }
+    }
+
+    // A command joins the open batch, if any: the connection refuses one that does not while a transaction is pending.
+    private SqliteCommand Command()
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.Transaction = _batch;
+        return cmd;
     }
 
     private SqliteCommand Prepare(string sql, params string[] names)

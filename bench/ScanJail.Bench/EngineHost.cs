@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ScanJail.Bench;
+
+/// <summary>
+/// The real <c>scanjail run</c> process on a bench configuration directory (socket and database
+/// inside it), as an admin runs it: what the latency and soak figures describe is the program, not
+/// an engine object inside the bench. Its output goes to <c>engine.out</c> in the directory.
+/// </summary>
+internal sealed class EngineHost : IDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _output;
+    private readonly Lock _gate = new();
+    private bool _ready;
+
+    private EngineHost(Process process, string dir, StreamWriter output)
+    {
+        _process = process;
+        Dir = dir;
+        _output = output;
+    }
+
+    public string Dir { get; }
+    public int Pid => _process.Id;
+    public string Socket => Path.Combine(Dir, "sj.sock");
+    public bool HasExited => _process.HasExited;
+
+    public static EngineHost Start(string dir, string logLevel = "Information")
+    {
+        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "scanjail.dll"), "run", "-c", dir,
+                     "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", logLevel])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var output = new StreamWriter(Path.Combine(dir, "engine.out")) { AutoFlush = true };
+        var process = new Process { StartInfo = start };
+        var host = new EngineHost(process, dir, output);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (!host.IsReady)
+        {
+            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                host.Dispose();
+                throw new InvalidOperationException($"scanjail did not start; see {Path.Combine(dir, "engine.out")}");
+            }
+            Thread.Yield();
+            Task.Delay(20).GetAwaiter().GetResult();
+        }
+        return host;
+    }
+
+    // "Ready:" is an information line; at a quieter log level the answering socket says the same.
+    private bool IsReady
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_ready)
+                {
+                    return true;
+                }
+            }
+            try
+            {
+                return File.Exists(Socket) && Counters().Count > 0;
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or System.Text.Json.JsonException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The engine's counters (<c>stats</c> over the control socket: one JSON request line, one response line).</summary>
+    public IReadOnlyDictionary<string, long> Counters()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        // An engine far behind its load answers late: the caller gets nothing rather than waiting for ever.
+        socket.ReceiveTimeout = 10_000;
+        socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket));
+        using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
+        stream.Write("{\"command\":\"stats\"}\n"u8);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var doc = System.Text.Json.JsonDocument.Parse(reader.ReadLine() ?? "{}");
+        var counters = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (doc.RootElement.TryGetProperty("result", out var result) && result.TryGetProperty("counters", out var values))
+        {
+            foreach (var value in values.EnumerateObject())
+            {
+                counters[value.Name] = value.Value.GetInt64();
+            }
+        }
+        return counters;
+    }
+
+    /// <summary>SIGTERM and a clean exit, as systemd stops it.</summary>
+    public void Stop()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+        lock (_gate)
+        {
+            _output.Dispose();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _ready |= line.Contains("Ready:", StringComparison.Ordinal);
+            _output.WriteLine(line);
+        }
+    }
+
+    public static string DotnetHost() =>
+        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "/usr/bin/dotnet";
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace ScanJail.Bench;
+
+/// <summary>
+/// <c>--latency</c>: the ban-latency table (ScanJail by file and by syslog datagram, fail2ban-server
+/// with pyinotify and polling, each idle and under load). <c>--soak MINUTES</c>: the soak instead.
+/// </summary>
+internal static class LatencyCommand
+{
+    public static int Run(string[] args, int bans)
+    {
+        var loadRate = IntOption(args, "--load-rate", 100_000);
+        if (IntOption(args, "--soak", 0) is var minutes and > 0)
+        {
+            return Soak.Run(TimeSpan.FromMinutes(minutes), TimeSpan.FromSeconds(IntOption(args, "--every", 10)), loadRate) ? 0 : 1;
+        }
+        var peerBans = IntOption(args, "--peer-bans", 100);
+        LatencyStage.RowBudget = TimeSpan.FromSeconds(IntOption(args, "--row-seconds", 120));
+        var withPeers = !args.Contains("--no-peers");
+        Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row, each row at most {LatencyStage.RowBudget.TotalSeconds:F0} s; load {loadRate:N0} lines/s");
+        var rows = new List<LatencyFigures>();
+        foreach (var underLoad in (bool[])[false, true])
+        {
+            rows.AddRange(Report(LatencyStage.Run(bans, underLoad, loadRate)));
+            if (!withPeers)
+            {
+                continue;
+            }
+            if (!Fail2BanLatency.IsAvailable)
+            {
+                Console.WriteLine("fail2ban-server is not installed: its rows are left out (scripts/setup installs it)");
+                withPeers = false;
+                continue;
+            }
+            foreach (var backend in (string[])["pyinotify", "polling"])
+            {
+                rows.AddRange(Report([Fail2BanLatency.Run(backend, peerBans, underLoad, loadRate)]));
+            }
+        }
+        Console.WriteLine();
+        LatencyFigures.Print(rows);
+        return 0;
+    }
+
+    private static IReadOnlyList<LatencyFigures> Report(IReadOnlyList<LatencyFigures> rows)
+    {
+        foreach (var row in rows)
+        {
+            Console.WriteLine($"  {row.Tool} {row.Path} {row.Load}: p50 {row.Percentile(0.5):F2} ms, p99 {row.Percentile(0.99):F2} ms ({row.Millis.Count} bans, {row.Missed} missed; load average {row.LoadAverage})");
+        }
+        return rows;
+    }
+
+    public static int IntOption(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

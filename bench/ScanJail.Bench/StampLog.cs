@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace ScanJail.Bench;
+
+/// <summary>
+/// The file the ban command writes to: one line per ban, "EPOCHSECONDS.MICROS ADDRESS" stamped by the
+/// command itself (bash's $EPOCHREALTIME), so a figure covers the whole path up to the command's start.
+/// Read as it grows.
+/// </summary>
+internal sealed class StampLog(string path) : IDisposable
+{
+    /// <summary>The argv of the ban command (ScanJail action YAML and fail2ban actionban use the same script).</summary>
+    public const string Script = "printf \"%s %s\\n\" \"$EPOCHREALTIME\" \"$1\" >> \"$2\"";
+
+    private readonly Dictionary<string, double> _stamps = new(StringComparer.Ordinal);
+    private FileStream? _file;
+    private string _partial = "";
+
+    public string Path => path;
+
+    /// <summary>The Unix time at which the ban command for <paramref name="address"/> started, waiting up to <paramref name="limit"/>.</summary>
+    public double? WaitFor(string address, TimeSpan limit)
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(limit.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while (true)
+        {
+            ReadNew();
+            if (_stamps.Remove(address, out var stamp))
+            {
+                return stamp;
+            }
+            if (TimeProvider.System.GetTimestamp() > deadline)
+            {
+                return null;
+            }
+            Task.Delay(1).GetAwaiter().GetResult();
+        }
+    }
+
+    public static double Now() => (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalSeconds;
+
+    public void Dispose() => _file?.Dispose();
+
+    private void ReadNew()
+    {
+        if (_file is null)
+        {
+            if (!File.Exists(path))
+            {
+                return;
+            }
+            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = _file.Read(buffer)) > 0)
+        {
+            var text = _partial + System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+            var lines = text.Split('\n');
+            _partial = lines[^1];
+            foreach (var line in lines[..^1])
+            {
+                var parts = line.Split(' ');
+                if (parts.Length == 2 && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var stamp))
+                {
+                    _stamps[parts[1]] = stamp;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using ScanJail.Core.Sources;
+
+namespace ScanJail.Core.Persistence;
+
+/// <summary>The engine loop's batches (one commit for many writes) and the checkpoint of positions and failures.</summary>
+public sealed partial class SqliteStore
+{
+    /// <summary>From here until <see cref="CommitBatch"/>, writes join one transaction.</summary>
+    public void BeginBatch()
+    {
+        lock (_gate)
+        {
+            _batching = true;
+        }
+    }
+
+    /// <summary>
+    /// Commits the batch's writes, if there were any, and ends the batch. When this returns, they are in the
+    /// database's write-ahead log (synchronous=NORMAL): a crash of the process, kill -9 included, keeps them.
+    /// On an error the batch is ended all the same (rolled back) and the error thrown.
+    /// </summary>
+    public void CommitBatch()
+    {
+        lock (_gate)
+        {
+            _batching = false;
+            if (_batch is not { } batch)
+            {
+                return;
+            }
+            _batch = null;
+            try
+            {
+                batch.Commit();
+            }
+            finally
+            {
+                batch.Dispose();
+            }
+        }
+    }
+
+    // Opened at the batch's first write: a batch of messages that wrote nothing costs nothing.
+    private SqliteTransaction Batch() => _batch ??= _connection.BeginTransaction();
+
+    /// <summary>
+    /// Writes positions and changed failure entries atomically. <paramref name="failures"/> are the
+    /// entries to keep (times of each); <paramref name="cleared"/> the ones that no longer have any.
+    /// </summary>
+    public void SaveCheckpoint(
+        IReadOnlyCollection<FilePosition> positions,
+        IReadOnlyCollection<(string Jail, IPAddress Address, IReadOnlyList<DateTimeOffset> Times)> failures,
+        IReadOnlyCollection<(string Jail, IPAddress Address)> cleared)
+    {
+        lock (_gate)
+        {
+            // Prepared once and kept: under load a checkpoint writes thousands of failure rows.
+            _savePosition ??= Prepare("INSERT OR REPLACE INTO positions (path, device, inode, offset) VALUES ($path, $dev, $ino, $off)", "$path", "$dev", "$ino", "$off");
+            _saveFailure ??= Prepare("INSERT OR REPLACE INTO failures (jail, ip, times) VALUES ($jail, $ip, $times)", "$jail", "$ip", "$times");
+            _clearFailure ??= Prepare("DELETE FROM failures WHERE jail = $jail AND ip = $ip", "$jail", "$ip");
+            var own = _batching ? null : _connection.BeginTransaction();
+            var tx = own ?? Batch();
+            foreach (var p in positions)
+            {
+                RunPrepared(_savePosition, tx, p.Path, unchecked((long)p.Device), unchecked((long)p.Inode), p.Offset);
+            }
+            var text = new System.Text.StringBuilder();
+            foreach (var (jail, address, times) in failures)
+            {
+                text.Clear();
+                foreach (var t in times)
+                {
+                    text.Append(text.Length == 0 ? "" : ",").Append(t.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                RunPrepared(_saveFailure, tx, jail, address.ToString(), text.ToString());
+            }
+            foreach (var (jail, address) in cleared)
+            {
+                RunPrepared(_clearFailure, tx, jail, address.ToString());
+            }
+            if (own is not null)
+            {
+                own.Commit();
+                own.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using ScanJail.Core.Engine;
+using ScanJail.Core.Jails;
+using ScanJail.Core.Sources;
+
+namespace ScanJail.Core.Tests.Engine;
+
+/// <summary>
+/// The loop's inbox: a flooded source fills only its own lane, so a quiet source's failure and loop work
+/// come out after at most one turn of the flood; order within a source holds; a full lane makes its writer wait.
+/// </summary>
+public sealed class EngineInboxTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_quiet_sources_failure_is_read_within_one_turn_of_a_flood_and_loop_work_first()
+    {
+        using var inbox = new EngineInbox();
+        for (var i = 0; i < 500; i++)
+        {
+            await inbox.Writer.WriteAsync(Found("/var/log/load.log", i));
+        }
+        await inbox.Writer.WriteAsync(Found("/var/log/auth.log", 0));
+        inbox.TryPost(new LoopWork(() => { }));
+
+        Assert.True(inbox.TryRead(out var first));
+        Assert.IsType<LoopWork>(first);
+        var read = new List<string>();
+        while (inbox.TryRead(out var message))
+        {
+            read.Add(((FailuresFound)message).Position!.Path);
+        }
+        Assert.Equal(501, read.Count);
+        Assert.InRange(read.IndexOf("/var/log/auth.log"), 0, 32);
+    }
+
+    [Fact]
+    public async Task Messages_of_one_source_keep_their_order_across_any_interleaving()
+    {
+        using var inbox = new EngineInbox();
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                await inbox.Writer.WriteAsync(Found($"/log/{w}", i));
+            }
+        })).ToList();
+        var seen = new Dictionary<string, List<long>>();
+        var total = 0;
+        while (total < 1200)
+        {
+            Assert.True(inbox.WaitToRead());
+            while (inbox.TryRead(out var message))
+            {
+                var position = ((FailuresFound)message).Position!;
+                (seen.TryGetValue(position.Path, out var list) ? list : seen[position.Path] = []).Add(position.Offset);
+                total++;
+            }
+        }
+        await Task.WhenAll(writers);
+        Assert.All(seen.Values, offsets => Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), offsets));
+    }
+
+    [Fact]
+    public async Task A_full_lane_makes_its_writer_wait_until_the_loop_reads_and_completion_ends_reading()
+    {
+        using var inbox = new EngineInbox();
+        for (var i = 0; i < EngineInbox.LaneCapacity; i++)
+        {
+            Assert.True(inbox.Writer.TryWrite(Found("/var/log/load.log", i)));
+        }
+        Assert.False(inbox.Writer.TryWrite(Found("/var/log/load.log", -1)));
+        Assert.True(inbox.Writer.TryWrite(Found("/var/log/auth.log", 0))); // another lane has room
+        var waiting = inbox.Writer.WriteAsync(Found("/var/log/load.log", EngineInbox.LaneCapacity)).AsTask();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Assert.True(inbox.TryRead(out _));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        inbox.Complete();
+        var left = 0;
+        while (inbox.WaitToRead())
+        {
+            while (inbox.TryRead(out _))
+            {
+                left++;
+            }
+        }
+        Assert.Equal(EngineInbox.LaneCapacity + 1, left);
+        Assert.False(inbox.TryPost(new LoopWork(() => { })));
+    }
+
+    private static FailuresFound Found(string path, long offset) =>
+        new([new Failure("ssh", IPAddress.Parse("198.51.100.1"), T0, new Dictionary<string, string>(), "line", null)], new FilePosition(path, 1, 1, offset));
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using FsCheck;
+using FsCheck.Fluent;
+using ScanJail.Core.Bans;
+using ScanJail.Core.Persistence;
+using ScanJail.Core.Sources;
+
+namespace ScanJail.Core.Tests.Persistence;
+
+/// <summary>
+/// The engine loop's batches on a real SQLite file: writes between BeginBatch and CommitBatch share one
+/// transaction, are seen by the store's own reads at once, and by another connection (a restart after a
+/// kill -9) only once committed.
+/// </summary>
+public sealed class SqliteStoreBatchTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("scanjail-batch-");
+    private string DbPath => Path.Combine(_dir.FullName, "sj.db");
+
+    [Fact]
+    public void A_batch_is_invisible_to_another_connection_until_committed_and_then_wholly_there()
+    {
+        using var store = SqliteStore.Open(DbPath);
+        using var other = SqliteStore.Open(DbPath);
+        store.BeginBatch();
+        for (var i = 1; i <= 50; i++)
+        {
+            store.SaveBan(Ban(i));
+        }
+        store.RemoveBan("ssh", Address(7));
+        store.SaveCheckpoint([new FilePosition("/var/log/auth.log", 1, 2, 300)], [("ssh", Address(99), [T0])], []);
+        // The store's own reads see the batch: the increment counts a ban made earlier in it.
+        Assert.Equal(1, store.CountPreviousBans("ssh", Address(3), T0.AddDays(-1)));
+        Assert.Equal(300, store.Load("/var/log/auth.log")?.Offset);
+        Assert.Equal(49, store.LoadBans().Count);
+        // Another connection (what a restart would read) sees nothing yet.
+        Assert.Empty(other.LoadBans());
+        Assert.Null(other.Load("/var/log/auth.log"));
+
+        store.CommitBatch();
+        Assert.Equal(49, other.LoadBans().Count);
+        Assert.DoesNotContain(other.LoadBans(), b => b.Address.Equals(Address(7)));
+        Assert.Equal(300, other.Load("/var/log/auth.log")?.Offset);
+        Assert.Single(other.LoadFailures());
+    }
+
+    [Fact]
+    public void Outside_a_batch_each_write_commits_at_once_and_an_empty_batch_commits_nothing()
+    {
+        using var store = SqliteStore.Open(DbPath);
+        using var other = SqliteStore.Open(DbPath);
+        store.BeginBatch();
+        store.CommitBatch();
+        store.SaveBan(Ban(1));
+        Assert.Single(other.LoadBans());
+        store.BeginBatch();
+        store.WarmUp(); // inside a batch: rolled back to its savepoint, the batch's writes stay
+        store.SaveBan(Ban(2));
+        store.WarmUp();
+        store.CommitBatch();
+        Assert.Equal(2, other.LoadBans().Count);
+        Assert.DoesNotContain(other.LoadBans(), b => b.Jail == "");
+    }
+
+    [Fact]
+    public void Batches_of_any_shape_leave_exactly_the_committed_writes()
+    {
+        // Random sequences of bans, unbans and commits: a reopened store holds exactly the model's bans
+        // as of the last commit (what survives a kill -9 after it).
+        Prop.ForAll(
+            Gen.Choose(0, 30).ArrayOf().ToArbitrary(),
+            steps =>
+            {
+                var path = Path.Combine(_dir.FullName, $"p{Guid.NewGuid():N}.db");
+                var committed = new HashSet<int>();
+                var current = new HashSet<int>();
+                using (var store = SqliteStore.Open(path))
+                {
+                    store.BeginBatch();
+                    foreach (var step in steps)
+                    {
+                        if (step == 0)
+                        {
+                            store.CommitBatch();
+                            committed = [.. current];
+                            store.BeginBatch();
+                        }
+                        else if (current.Add(step))
+                        {
+                            store.SaveBan(Ban(step));
+                        }
+                        else
+                        {
+                            current.Remove(step);
+                            store.RemoveBan("ssh", Address(step));
+                        }
+                    }
+                    // Not committed: the store is closed as a crash would leave it (the open transaction is lost).
+                }
+                using var reopened = SqliteStore.Open(path);
+                return reopened.LoadBans().Select(b => (int)b.Address.GetAddressBytes()[3]).Order().SequenceEqual(committed.Order());
+            }).QuickCheckThrowOnFailure();
+    }
+
+    private static IPAddress Address(int i) => IPAddress.Parse($"198.51.100.{i}");
+
+    private static Ban Ban(int i) => new("ssh", Address(i), T0, T0.AddHours(1), 1, 1, new Dictionary<string, string>());
+
+    public void Dispose() => _dir.Delete(true);
+}
