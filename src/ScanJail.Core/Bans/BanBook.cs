@@ -18,6 +18,8 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     /// <summary>How far back earlier bans count towards the increment.</summary>
     public static readonly TimeSpan HistoryWindow = TimeSpan.FromDays(30);
 
+    private static readonly IReadOnlyDictionary<string, string> NoFields = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
     private readonly Dictionary<(string Jail, IPAddress Address), Ban> _active = [];
     private readonly UnbanSchedule _schedule = new(time, onDue);
 
@@ -68,7 +70,13 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         foreach (var stored in bans)
         {
             // The database keeps the network's first address; the jail's banprefix says how wide the ban is.
-            var ban = stored with { Prefix = jail.Config.BanPrefix?.For(stored.Address) };
+            var ban = stored with
+            {
+                Jail = jail.Name, // one string for all, not one read per row
+                Prefix = jail.Config.BanPrefix?.For(stored.Address),
+                // Most stored bans have no captures: one shared empty map instead of one each (100,000 at a restart).
+                Fields = stored.Fields.Count == 0 ? NoFields : stored.Fields,
+            };
             if (ban.ExpiredAt(now))
             {
                 foreach (var action in jail.Actions)
