@@ -24,6 +24,19 @@ public sealed class UnbanSchedule(TimeProvider time, Action onDue) : IDisposable
         Rearm();
     }
 
+    /// <summary>Adds many bans with one re-arm of the timer (a restart restores 100,000 at once).</summary>
+    public void AddRange(IEnumerable<Ban> bans)
+    {
+        foreach (var ban in bans)
+        {
+            if (ban.End is { } end)
+            {
+                _queue.Enqueue((ban.Jail, ban.Address, end), end);
+            }
+        }
+        Rearm();
+    }
+
     /// <summary>Entries whose time has come, earliest first; re-arms the timer for the rest.</summary>
     public List<(string Jail, IPAddress Address, DateTimeOffset End)> TakeDue()
     {

@@ -273,15 +273,16 @@ public sealed partial class Engine : IAsyncDisposable
                 jail.Counter.Restore(address, times);
             }
         }
-        foreach (var ban in _store.LoadBans())
+        // Each jail's bans in one pass, so its actions get them back to back and batch them.
+        foreach (var bans in _store.LoadBans().GroupBy(b => b.Jail, StringComparer.Ordinal))
         {
-            if (_jails.TryGetValue(ban.Jail, out var jail))
+            if (_jails.TryGetValue(bans.Key, out var jail))
             {
-                _book.Restore(jail, ban);
+                _book.Restore(jail, [.. bans]);
             }
             else
             {
-                _logger.LogWarning("Ban of {Address} in jail {Jail} kept in the database: the jail is not enabled", ban.Address, ban.Jail);
+                _logger.LogWarning("{Count} ban(s) in jail {Jail} kept in the database: the jail is not enabled", bans.Count(), bans.Key);
             }
         }
     }

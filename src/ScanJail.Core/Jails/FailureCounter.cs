@@ -9,86 +9,96 @@ namespace ScanJail.Core.Jails;
 /// seen is evicted. Not thread-safe: the engine loop owns it. Changed entries are tracked for the
 /// next checkpoint.
 /// </summary>
+/// <remarks>
+/// Built for a million addresses failing at once (a distributed attack): entries live in one
+/// <see cref="CounterSlots"/> table of parallel arrays (address as a 24-byte <see cref="AddressKey"/>,
+/// recency links, at most maxretry times as ticks), so a tracked address costs about
+/// 60 + 8 × maxretry bytes and no objects, and adding a failure allocates nothing.
+/// </remarks>
 public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity = FailureCounter.DefaultCapacity)
 {
-    public const int DefaultCapacity = 100_000;
+    public const int DefaultCapacity = 1_000_000;
 
-    private readonly Dictionary<IPAddress, LinkedListNode<Entry>> _entries = [];
-    private readonly LinkedList<Entry> _byRecency = new();
-    private readonly HashSet<IPAddress> _dirty = [];
+    private readonly CounterSlots _slots = new(Math.Max(1, maxRetry), capacity);
+    // Forgotten (banned, evicted, cleared) addresses the next checkpoint deletes; one that comes
+    // back before it is written again as changed instead.
+    private readonly HashSet<AddressKey> _cleared = [];
+    private long[] _scratch = new long[Math.Max(1, maxRetry) + 1];
 
     public TimeSpan FindTime { get; } = findTime;
     public int MaxRetry { get; } = maxRetry;
-    public int Count => _entries.Count;
+    public int Count => _slots.Count;
     public long Evicted { get; private set; }
 
     /// <summary>Records one failure; returns the number inside the window, and true when it reaches maxretry (the entry is then cleared).</summary>
     public (int Failures, bool Ban) Add(IPAddress address, DateTimeOffset time)
     {
-        if (!_entries.TryGetValue(address, out var node))
-        {
-            node = _byRecency.AddFirst(new Entry(address));
-            _entries[address] = node;
-            EvictOverCapacity();
-        }
-        else
-        {
-            _byRecency.Remove(node);
-            _byRecency.AddFirst(node);
-        }
-        var entry = node.Value;
-        entry.Add(time, FindTime, MaxRetry);
-        _dirty.Add(address);
-        var failures = entry.Times.Count;
+        var key = AddressKey.From(address);
+        var slot = Touch(key);
+        var failures = Insert(slot, time.UtcTicks);
+        _slots.MarkDirty(slot);
         if (failures >= MaxRetry)
         {
-            Forget(address);
+            Forget(key);
             return (failures, true);
         }
         return (failures, false);
     }
 
     /// <summary>Failures of <paramref name="address"/> still inside the window ending at <paramref name="now"/>.</summary>
-    public int FailuresOf(IPAddress address, DateTimeOffset now) =>
-        _entries.TryGetValue(address, out var node) ? node.Value.Times.Count(t => t > now - FindTime) : 0;
+    public int FailuresOf(IPAddress address, DateTimeOffset now)
+    {
+        var slot = _slots.Find(AddressKey.From(address));
+        return slot < 0 ? 0 : InWindow(slot, (now - FindTime).UtcTicks);
+    }
 
     /// <summary>Addresses with at least one failure inside the window ending at <paramref name="now"/> ("currently failed").</summary>
-    public int CurrentlyFailing(DateTimeOffset now) => _entries.Values.Count(n => n.Value.Times.Any(t => t > now - FindTime));
-
-    public void Forget(IPAddress address)
+    public int CurrentlyFailing(DateTimeOffset now)
     {
-        if (_entries.Remove(address, out var node))
+        var after = (now - FindTime).UtcTicks;
+        var failing = 0;
+        for (var slot = _slots.Newest; slot >= 0; slot = _slots.Older(slot))
         {
-            _byRecency.Remove(node);
-            _dirty.Add(address);
+            // Times are sorted: the newest decides (none left only with a findtime of zero).
+            var times = _slots.Times(slot);
+            if (times.Length > 0 && times[^1] > after)
+            {
+                failing++;
+            }
         }
+        return failing;
     }
+
+    public void Forget(IPAddress address) => Forget(AddressKey.From(address));
 
     /// <summary>Restores an entry from the last checkpoint.</summary>
     public void Restore(IPAddress address, IReadOnlyList<DateTimeOffset> times)
     {
+        var key = AddressKey.From(address);
         foreach (var time in times.Order())
         {
-            if (_entries.TryGetValue(address, out var node))
+            var slot = _slots.Find(key);
+            if (slot < 0)
             {
-                node.Value.Add(time, FindTime, MaxRetry);
+                // The most recently seen, like a new failure, but not dirty: the database has it.
+                slot = Touch(key);
             }
-            else
-            {
-                var entry = new Entry(address);
-                entry.Add(time, FindTime, MaxRetry);
-                _entries[address] = _byRecency.AddFirst(entry);
-            }
+            Insert(slot, time.UtcTicks);
         }
-        EvictOverCapacity();
     }
 
     /// <summary>Takes over another counter's entries (a reload may change findtime or maxretry; the failures stay).</summary>
     public void CopyFrom(FailureCounter other)
     {
-        foreach (var entry in other._byRecency.Reverse())
+        ArgumentNullException.ThrowIfNull(other);
+        var slots = new List<int>(other.Count);
+        for (var slot = other._slots.Oldest; slot >= 0; slot = other._slots.Newer(slot))
         {
-            Restore(entry.Address, entry.Times);
+            slots.Add(slot);
+        }
+        foreach (var slot in slots)
+        {
+            Restore(other._slots.Key(slot).ToAddress(), [.. other._slots.Times(slot).ToArray().Select(FromTicks)]);
         }
     }
 
@@ -96,54 +106,98 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
     public (List<(IPAddress Address, IReadOnlyList<DateTimeOffset> Times)> Changed, List<IPAddress> Cleared) TakeChanges()
     {
         var changed = new List<(IPAddress, IReadOnlyList<DateTimeOffset>)>();
-        var cleared = new List<IPAddress>();
-        foreach (var address in _dirty)
+        foreach (var slot in _slots.TakeDirty())
         {
-            if (_entries.TryGetValue(address, out var node))
-            {
-                changed.Add((address, [.. node.Value.Times]));
-            }
-            else
-            {
-                cleared.Add(address);
-            }
+            changed.Add((_slots.Key(slot).ToAddress(), [.. _slots.Times(slot).ToArray().Select(FromTicks)]));
         }
-        _dirty.Clear();
+        var cleared = _cleared.Select(k => k.ToAddress()).ToList();
+        _cleared.Clear();
         return (changed, cleared);
     }
 
-    private void EvictOverCapacity()
+    private static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
+
+    /// <summary>The address's slot, made the most recently seen (a new one when it had none, evicting the oldest over capacity).</summary>
+    private int Touch(AddressKey key)
     {
-        while (_entries.Count > capacity && _byRecency.Last is { } oldest)
+        var slot = _slots.Find(key);
+        if (slot >= 0)
         {
-            _byRecency.RemoveLast();
-            _entries.Remove(oldest.Value.Address);
-            _dirty.Add(oldest.Value.Address);
+            _slots.MakeNewest(slot);
+            return slot;
+        }
+        if (_slots.Count >= _slots.Capacity)
+        {
+            var oldest = _slots.Oldest;
+            _cleared.Add(_slots.Key(oldest));
+            _slots.Remove(oldest);
             Evicted++;
+        }
+        var added = _slots.Add(key);
+        if (_cleared.Remove(key))
+        {
+            // Forgotten since the last checkpoint and back: written as changed, not deleted.
+            _slots.MarkDirty(added);
+        }
+        return added;
+    }
+
+    private void Forget(AddressKey key)
+    {
+        var slot = _slots.Find(key);
+        if (slot >= 0)
+        {
+            _slots.Remove(slot);
+            _cleared.Add(key);
         }
     }
 
-    private sealed class Entry(IPAddress address)
+    /// <summary>
+    /// Inserts a time in order, drops the times the newest one pushes out of the window, keeps at most
+    /// maxretry (older ones can never matter again); returns how many are left.
+    /// </summary>
+    private int Insert(int slot, long ticks)
     {
-        public IPAddress Address { get; } = address;
-
-        // Sorted, at most maxretry times: older ones can never matter again.
-        public List<DateTimeOffset> Times { get; } = [];
-
-        public void Add(DateTimeOffset time, TimeSpan findTime, int maxRetry)
+        var times = _slots.Times(slot);
+        var count = times.Length;
+        var at = count;
+        while (at > 0 && times[at - 1] > ticks)
         {
-            var at = Times.Count;
-            while (at > 0 && Times[at - 1] > time)
+            at--;
+        }
+        if (_scratch.Length < count + 1)
+        {
+            _scratch = new long[count + 1];
+        }
+        var merged = _scratch.AsSpan(0, count + 1);
+        times[..at].CopyTo(merged);
+        merged[at] = ticks;
+        times[at..].CopyTo(merged[(at + 1)..]);
+        var edge = merged[^1] - FindTime.Ticks;
+        var first = 0;
+        while (first < merged.Length && merged[first] <= edge)
+        {
+            first++;
+        }
+        var kept = merged[first..];
+        if (kept.Length > _slots.Stride)
+        {
+            kept = kept[^_slots.Stride..];
+        }
+        _slots.SetTimes(slot, kept);
+        return kept.Length;
+    }
+
+    private int InWindow(int slot, long after)
+    {
+        var n = 0;
+        foreach (var t in _slots.Times(slot))
+        {
+            if (t > after)
             {
-                at--;
-            }
-            Times.Insert(at, time);
-            var newest = Times[^1];
-            Times.RemoveAll(t => t <= newest - findTime);
-            if (Times.Count > maxRetry)
-            {
-                Times.RemoveRange(0, Times.Count - maxRetry);
+                n++;
             }
         }
+        return n;
     }
 }

@@ -148,7 +148,7 @@ public sealed class FirewallScaleTests(ITestOutputHelper output)
         Assert.Contains("\"ok\":true", Encoding.UTF8.GetString(buffer, 0, n), StringComparison.Ordinal);
     }
 
-    private static async Task<int> CountAsync(NetLab lab, string action)
+    internal static async Task<int> CountAsync(NetLab lab, string action)
     {
         if (action == "nftables")
         {
