@@ -113,12 +113,13 @@ public sealed class ConfigPropertyTests
         }).QuickCheckThrowOnFailure();
     }
 
-    [Fact]
-    public void Yaml_that_trips_the_parsers_scanner_is_a_collected_error()
+    // Found by the properties above: YamlDotNet threw InvalidOperationException and ArgumentException on these.
+    [Theory]
+    [InlineData("parameters: { note: n }\nban: [sh, -c,[printf \"%s\\n\"\t', x, \"<ip> <note>\"]\nunban: [[\"true\"]]\n")]
+    [InlineData(" : xx${x}failregexdefaults,bansourcesourcesourcesshfailregex(?<filter,ban,#defaults0:  actions${x}actionsdefaultsyesx['[jailssshdefaults")]
+    public void Yaml_that_trips_the_parser_itself_is_a_collected_error(string text)
     {
-        // Found by the mutation property above: YamlDotNet threw InvalidOperationException here.
         var errors = new ConfigErrors();
-        var text = "parameters: { note: n }\nban: [sh, -c,[printf \"%s\\n\"\t', x, \"<ip> <note>\"]\nunban: [[\"true\"]]\n";
 
         Assert.Null(YamlFile.ParseMapping(text, "actions/a.yaml", errors));
         Assert.Contains(errors.Items, e => e.Message.StartsWith("not valid YAML", StringComparison.Ordinal));
