@@ -44,7 +44,7 @@ public sealed class ControlStormTests : IDisposable
             // During the storm, the log still drives a ban.
             var line = TestConfig.SshFailure("192.0.2.80");
             TestConfig.Append(_config.AuthLog, line, line, line);
-            await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.80"), "a ban during the storm", engine);
+            await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.80"), "a ban during the storm", engine, seconds: 60);
 
             var answers = await Task.WhenAll(storm);
             for (var i = 0; i < kinds.Length; i++)
@@ -105,7 +105,7 @@ public sealed class ControlStormTests : IDisposable
             {
                 return await RawConnection.OpenAsync(path);
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.TryAgain && attempt < 200)
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain && attempt < 200)
             {
                 await Task.Delay(50);
             }

@@ -28,6 +28,8 @@ public sealed class WebhookActionTests
         "</script><script>alert(1)</script>",
         "\"}, \"admin\": true, \"x\": {\"",
         "Ünïcödé 🚀 \u2028 \u2029",
+        "\u001b[31mred\u001b[0m\u001b]0;title\u0007 and NUL \0 inside",
+        "a;touch x|b&c$(id)`id`>y<z*?~!#{a,b}",
         new string('x', 64 * 1024) + "\"\\",
     ];
 
