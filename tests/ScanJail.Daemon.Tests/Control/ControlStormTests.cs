@@ -44,7 +44,7 @@ public sealed class ControlStormTests : IDisposable
             // During the storm, the log still drives a ban.
             var line = TestConfig.SshFailure("192.0.2.80");
             TestConfig.Append(_config.AuthLog, line, line, line);
-            await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.80"), "a ban during the storm", engine, seconds: 60);
+            await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.80"), "a ban during the storm", engine, seconds: 120);
 
             var answers = await Task.WhenAll(storm);
             for (var i = 0; i < kinds.Length; i++)
@@ -77,7 +77,7 @@ public sealed class ControlStormTests : IDisposable
         }
 
         // Slots free up as the closes are seen; then every command works again, and nothing was banned by the partial bans.
-        await Wait.UntilAsync(async () => (await engine.ClientAsync("status")).Code == 0, "the socket to answer after the storm", engine);
+        await Wait.UntilAsync(async () => (await engine.ClientAsync("status")).Code == 0, "the socket to answer after the storm", engine, seconds: 120);
         var (code, banned, _) = await engine.ClientAsync("banned");
         Assert.Equal(0, code);
         Assert.Equal(["ban ssh 192.0.2.80"], _config.ActionLines());

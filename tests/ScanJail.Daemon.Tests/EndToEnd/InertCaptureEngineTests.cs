@@ -53,7 +53,7 @@ public sealed class InertCaptureEngineTests : IDisposable
         await using var engine = await EngineProcess.StartAsync(_config.Dir);
 
         TestConfig.Append(_config.AuthLog, [.. Values.Select((v, i) => TestConfig.SshFailure($"192.0.2.{100 + i}", user: v))]);
-        await Wait.UntilAsync(() => File.Exists(records) && File.ReadAllLines(records).Length == Values.Length, "every ban to be recorded", engine);
+        await Wait.UntilAsync(() => File.Exists(records) && File.ReadAllLines(records).Length == Values.Length, "every ban to be recorded", engine, seconds: 120);
 
         var received = File.ReadAllLines(records).Select(l => JsonDocument.Parse(l).RootElement)
             .ToDictionary(r => Text(r.GetProperty("argv")[0].GetString()!));

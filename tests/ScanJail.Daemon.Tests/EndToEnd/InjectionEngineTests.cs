@@ -46,7 +46,7 @@ public sealed class InjectionEngineTests : IDisposable
 
         // The sentinels are the last lines of each file: once they are banned, every line before them was read.
         await Wait.UntilAsync(() => _config.ActionLines().Contains("ban ssh 192.0.2.99") && _config.ActionLines().Contains("ban f2b 192.0.2.99")
-            && _config.ActionLines().Contains("ban scan 192.0.2.98"), "the sentinel bans", engine);
+            && _config.ActionLines().Contains("ban scan 192.0.2.98"), "the sentinel bans", engine, seconds: 120);
 
         var actions = _config.ActionLines();
         Assert.DoesNotContain(actions, l => l.Contains(Injected, StringComparison.Ordinal));

@@ -129,8 +129,10 @@ public sealed class WebhookActionTests
         for (var i = 0; i < Hostile.Length; i++)
         {
             using var json = JsonDocument.Parse(bodies[i]);
-            Assert.Equal(Hostile[i], json.RootElement.GetProperty("user").GetString());
-            Assert.Equal(Hostile[i], json.RootElement.GetProperty("matches").GetString());
+            // NUL becomes U+FFFD in every tag value, as in command arguments (docs/actions.md); the rest is exact.
+            var expected = Hostile[i].Replace('\0', '\uFFFD');
+            Assert.Equal(expected, json.RootElement.GetProperty("user").GetString());
+            Assert.Equal(expected, json.RootElement.GetProperty("matches").GetString());
             Assert.Equal(["matches", "user"], json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         }
         Assert.DoesNotContain("</script>", string.Concat(bodies), StringComparison.Ordinal);
