@@ -45,39 +45,7 @@ public sealed class ControlDispatcher(IEngineControl engine, ILogger logger)
         }
     }
 
-    // The engine's read calls block their thread until the engine's loop answers, and the loop runs on
-    // the thread pool too: hundreds of clients reading at once blocked every pool thread and stalled the
-    // engine (ControlStormTests). One read at a time keeps the pool free; the loop answers one at a time anyway.
-    private static readonly SemaphoreSlim OneRead = new(1, 1);
-
     private async Task<ControlResponse> DispatchAsync(ControlRequest request, PeerCredentials? peer, CancellationToken cancellationToken)
-    {
-        if (request.Command is "status" or "banned" or "stats" or "report")
-        {
-            await OneRead.WaitAsync(cancellationToken);
-            try
-            {
-                return Read(request);
-            }
-            finally
-            {
-                OneRead.Release();
-            }
-        }
-        switch (request.Command)
-        {
-            case "ban":
-                return Forbidden(peer, "ban") ?? await BanAsync(request, cancellationToken);
-            case "unban":
-                return Forbidden(peer, "unban") ?? await UnbanAsync(request, cancellationToken);
-            case "reload":
-                return Forbidden(peer, "reload") ?? Outcome(await engine.ReloadAsync(request.Jail, cancellationToken));
-            default:
-                return Usage($"unknown command: {request.Command}");
-        }
-    }
-
-    private ControlResponse Read(ControlRequest request)
     {
         switch (request.Command)
         {
@@ -97,8 +65,16 @@ public sealed class ControlDispatcher(IEngineControl engine, ILogger logger)
                 return Ok(engine.GetBanned(filter));
             case "stats":
                 return Ok(engine.GetStats());
-            default:
+            case "report":
                 return Report(request);
+            case "ban":
+                return Forbidden(peer, "ban") ?? await BanAsync(request, cancellationToken);
+            case "unban":
+                return Forbidden(peer, "unban") ?? await UnbanAsync(request, cancellationToken);
+            case "reload":
+                return Forbidden(peer, "reload") ?? Outcome(await engine.ReloadAsync(request.Jail, cancellationToken));
+            default:
+                return Usage($"unknown command: {request.Command}");
         }
     }
 
