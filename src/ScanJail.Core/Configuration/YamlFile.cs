@@ -37,6 +37,12 @@ public static class YamlFile
             errors.Add(path, e.Start, null, "yaml", $"not valid YAML: {e.InnerException?.Message ?? e.Message}");
             return null;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these (not a YamlException) on some broken input, found by ConfigPropertyTests.
+            errors.Add(new ConfigError(path, 0, 0, null, "yaml", $"not valid YAML: {e.Message}"));
+            return null;
+        }
         if (stream.Documents.Count == 0)
         {
             return new YamlMappingNode();

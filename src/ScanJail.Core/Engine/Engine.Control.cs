@@ -113,6 +113,8 @@ public sealed partial class Engine : IEngineControl
         counters["database.errors"] = _book.StoreErrors;
         counters["failures.tracked"] = _jails.Values.Sum(j => j.Counter.Count);
         counters["failures.evicted"] = _jails.Values.Sum(j => j.Counter.Evicted);
+        // Lines whose match ran past the regex timeout: skipped (counted as missed too).
+        counters["lines.regex-timeout"] = Filtering.FilterCounters.RegexTimeouts.Value;
         foreach (var source in _pipeline?.Sources ?? [])
         {
             counters["lines.too-long"] = counters.GetValueOrDefault("lines.too-long") + source.Counters.TooLong.Value;

@@ -21,18 +21,19 @@ internal static class RunCommand
     {
         var config = Options.ConfigDir();
         var socket = new Option<string>("--socket") { Description = "The control socket", DefaultValueFactory = _ => Options.DefaultSocket, HelpName = "PATH" };
+        var socketGroup = new Option<string?>("--socket-group") { Description = "The group that owns the control socket (mode 0660): its members may read status", HelpName = "GROUP" };
         var db = new Option<string>("--db") { Description = "The SQLite database (bans, positions)", DefaultValueFactory = _ => Options.DefaultDatabase, HelpName = "PATH" };
         var level = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
         var logFile = new Option<string?>("--log-file") { Description = "Also write the log to this file (reopened on SIGUSR1, for logrotate)", HelpName = "PATH" };
-        var command = new Command("run", "Run the engine in the foreground") { config, socket, db, level, logFile };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(config)!, parse.GetValue(socket)!, parse.GetValue(db)!, parse.GetValue(level), parse.GetValue(logFile)));
+        var command = new Command("run", "Run the engine in the foreground") { config, socket, socketGroup, db, level, logFile };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(config)!, parse.GetValue(socket)!, parse.GetValue(socketGroup), parse.GetValue(db)!, parse.GetValue(level), parse.GetValue(logFile)));
         return command;
     }
 
     // SIGUSR1 is not in PosixSignal; its Linux number is cast, as the PosixSignalRegistration docs allow.
     private const PosixSignal SigUsr1 = (PosixSignal)10;
 
-    private static async Task<int> RunAsync(string configDir, string socketPath, string dbPath, LogLevel level, string? logFilePath)
+    private static async Task<int> RunAsync(string configDir, string socketPath, string? socketGroup, string dbPath, LogLevel level, string? logFilePath)
     {
         FileLog? fileLog;
         try
@@ -73,7 +74,7 @@ internal static class RunCommand
         }
         using var storeLifetime = store;
         var engine = new Engine(loaded.Config, store, TimeProvider.System, loggers, () => ConfigReader.Load(configDir));
-        await using var server = new ControlServer(socketPath, engine, loggers.CreateLogger<ControlServer>());
+        await using var server = new ControlServer(socketPath, engine, loggers.CreateLogger<ControlServer>(), new ControlServerOptions { Group = socketGroup });
         try
         {
             await server.StartAsync(CancellationToken.None);

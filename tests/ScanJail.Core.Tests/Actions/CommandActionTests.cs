@@ -46,6 +46,7 @@ public sealed class CommandActionTests : IDisposable
         "ünïcødé ✓ 𝔘",
         "%s%n%x\\0\\n",
         "x from 198.51.100.7",
+        "\u001b[31mred\u001b[0m\u001b]0;title\u0007\u001b[2J",
     };
 
     [Theory]
