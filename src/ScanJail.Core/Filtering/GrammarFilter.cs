@@ -15,6 +15,16 @@ internal sealed class GrammarFilter(
 {
     public string Name => name;
 
+    public bool LinesIndependent => true;
+
+    public void Prepare()
+    {
+        foreach (var ignore in ignoreRegex)
+        {
+            ignore.Prepare();
+        }
+    }
+
     public FilterResult Match(string line, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(line);
