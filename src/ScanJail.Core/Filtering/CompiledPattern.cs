@@ -24,7 +24,7 @@ internal sealed class CompiledPattern
         Fields = [.. parsed.GetGroupNames()
             .Where(n => !int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out _) && n != HostPatterns.GroupName)
             .Select(n => (n, parsed.GroupNumberFromName(n)))];
-        Lead = LeadingLiteral.Of(Text);
+        Leads = LeadingLiteral.Of(Text);
         _extract = new Lazy<Regex>(() => PatternCompiler.CompileExtract(Text, timeout), LazyThreadSafetyMode.PublicationOnly);
         _screen = new Lazy<Regex>(() => PatternCompiler.CompileScreen(Text, timeout) ?? _extract.Value, LazyThreadSafetyMode.PublicationOnly);
     }
@@ -45,8 +45,25 @@ internal sealed class CompiledPattern
     /// <summary>The group number of <c>host</c>, or -1.</summary>
     public int HostGroup { get; }
 
-    /// <summary>Text every match starts with (see <see cref="LeadingLiteral"/>); empty when unknown.</summary>
-    public string Lead { get; }
+    /// <summary>Texts one of which every match starts with (see <see cref="LeadingLiteral"/>); null when unknown.</summary>
+    public string[]? Leads { get; }
+
+    /// <summary>False when <paramref name="text"/> starts with none of <see cref="Leads"/>: the pattern cannot match it.</summary>
+    public bool MayMatch(ReadOnlySpan<char> text)
+    {
+        if (Leads is not { } leads)
+        {
+            return true;
+        }
+        foreach (var lead in leads)
+        {
+            if (text.StartsWith(lead, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>Builds both regexes now, so that no line pays for it.</summary>
     public void Prepare() => _ = Screen;

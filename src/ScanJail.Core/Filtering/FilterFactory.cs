@@ -130,7 +130,7 @@ public static class FilterFactory
             fail.Add(compiled);
         }
         var union = new Lazy<Regex?>(() => PatternCompiler.TryCombine(fail, timeout), LazyThreadSafetyMode.PublicationOnly);
-        return new RegexFilter(definition.Name, precheck, prefix, fail, union, ignore, clock);
+        return new RegexFilter(definition.Name, precheck, prefix, [.. fail], union, ignore, clock);
     }
 
     private static CompiledPattern? Compile(FilterPattern pattern, string field, IReadOnlyDictionary<string, string> values, TimeSpan timeout,

@@ -10,7 +10,7 @@ internal sealed class GrammarFilter(
     string name,
     LinePrecheck precheck,
     LineGrammar grammar,
-    IReadOnlyList<CompiledPattern> ignoreRegex,
+    CompiledPattern[] ignoreRegex,
     LineClock clock) : IFilter
 {
     public string Name => name;

@@ -5,8 +5,8 @@ namespace ScanJail.Core.Filtering;
 /// <summary>
 /// A filter of kind <c>regex</c>. Order per line: literal precheck, prefix (its end is where the
 /// failregexes start: their <c>^</c> anchors there), then each failregex in order, ignoreregex on the
-/// whole line, then the time. A failregex whose leading literal (<see cref="CompiledPattern.Lead"/>)
-/// the rest of the line does not start with is skipped without a scan; before the first one that
+/// whole line, then the time. A failregex whose leading literals (<see cref="CompiledPattern.Leads"/>)
+/// the rest of the line starts with none of is skipped without a scan; before the first one that
 /// has no such literal, the failregexes' union (<see cref="PatternCompiler.TryCombine"/>) is tried in
 /// one linear-time scan, so a line none matches costs one scan, not one per pattern. The result is
 /// the first failregex that matches, as if each were tried in turn. Misses allocate nothing; a regex
@@ -16,9 +16,9 @@ internal sealed class RegexFilter(
     string name,
     LinePrecheck precheck,
     CompiledPattern? prefix,
-    IReadOnlyList<CompiledPattern> failRegex,
+    CompiledPattern[] failRegex,
     Lazy<Regex?> anyFailRegex,
-    IReadOnlyList<CompiledPattern> ignoreRegex,
+    CompiledPattern[] ignoreRegex,
     LineClock clock) : IFilter
 {
     public string Name => name;
@@ -63,11 +63,12 @@ internal sealed class RegexFilter(
             }
             var rest = line.AsSpan(start);
             var unionPassed = false;
+            // Arrays, not IReadOnlyList: foreach over the interface allocates its enumerator on every line.
             foreach (var pattern in failRegex)
             {
-                if (pattern.Lead.Length > 0)
+                if (pattern.Leads is not null)
                 {
-                    if (!rest.StartsWith(pattern.Lead, StringComparison.Ordinal))
+                    if (!pattern.MayMatch(rest))
                     {
                         continue;
                     }
