@@ -3,8 +3,9 @@ using ScanJail.Core.Filtering;
 namespace ScanJail.Daemon.Commands;
 
 /// <summary>
-/// The outcome of one filter over one file: counts, every match, a few missed lines. The file is
-/// filtered on every core when the filter allows it (<see cref="OrderedFiltering"/>), in file order.
+/// The outcome of one filter over one file: counts, every match, a few missed lines. One thread:
+/// filtering on every core (<see cref="OrderedFiltering"/>) measured slower on the shared 2-core
+/// machine (docs/performance.md, round 3).
 /// </summary>
 internal sealed class FilterRun
 {
@@ -20,10 +21,10 @@ internal sealed class FilterRun
     public static FilterRun Over(string path, IFilter filter, DateTimeOffset now)
     {
         var run = new FilterRun();
-        foreach (var (text, results) in OrderedFiltering.Run(File.ReadLines(path), [filter], now))
+        foreach (var text in File.ReadLines(path))
         {
             run.Lines++;
-            var result = results[0];
+            var result = filter.Match(text, now);
             switch (result.Outcome)
             {
                 case MatchOutcome.Matched:
