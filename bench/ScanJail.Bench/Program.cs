@@ -36,6 +36,7 @@ var stages = new List<Stage>
     new(ripgrep.Name, () => ripgrep.Run(lines), runs),
     new(ripgrepPcre.Name, () => ripgrepPcre.Run(lines), runs),
     new("filters + counting (in memory)", () => FilterStage.Run(text, filters), runs),
+    new($"filters + counting (in memory, {Environment.ProcessorCount} cores)", () => FilterStage.RunOnAllCores(text, filters), runs),
     new(fail2ban.Name, () => fail2ban.Run(lines), peerRuns),
     // Where the in-memory time goes: each filter alone over every line, nothing counted.
     new($"  {filters[0].Name} filter alone", () => FilterStage.Run(text, [filters[0]]), runs),
@@ -49,6 +50,9 @@ foreach (var missing in new[] { fail2ban, ripgrep, ripgrepPcre }.Where(p => !p.I
     stages.RemoveAll(s => s.Name == missing.Name);
 }
 stages.RemoveAll(s => s.Runs <= 0); // --peer-runs 0 leaves fail2ban-regex out
+// --only TEXT keeps the stages whose name contains TEXT (to profile one stage, e.g. --only replay).
+var only = StringOption(args, "--only", "");
+stages.RemoveAll(s => !s.Name.Contains(only, StringComparison.Ordinal));
 
 // Warm-up: JIT and regex compilation in this process, and the page cache for every process.
 foreach (var stage in stages.Where(s => s.Name != fail2ban.Name))

@@ -82,7 +82,15 @@ public static class FilterFactory
         {
             filter = CreateRegexFilter(definition, values, timeout, precheck, ignore, clock, jail, errors);
         }
-        return errors.Items.Count > before ? null : filter;
+        if (errors.Items.Count > before)
+        {
+            return null;
+        }
+        if (options?.Lazy != true)
+        {
+            filter?.Prepare();
+        }
+        return filter;
     }
 
     private static RegexFilter? CreateRegexFilter(FilterDefinition definition, Dictionary<string, string> values, TimeSpan timeout,
@@ -121,7 +129,8 @@ public static class FilterFactory
             }
             fail.Add(compiled);
         }
-        return new RegexFilter(definition.Name, precheck, prefix, fail, PatternCompiler.TryCombine(fail, timeout), ignore, clock);
+        var union = new Lazy<Regex?>(() => PatternCompiler.TryCombine(fail, timeout), LazyThreadSafetyMode.PublicationOnly);
+        return new RegexFilter(definition.Name, precheck, prefix, [.. fail], union, ignore, clock);
     }
 
     private static CompiledPattern? Compile(FilterPattern pattern, string field, IReadOnlyDictionary<string, string> values, TimeSpan timeout,
@@ -141,5 +150,9 @@ public static class FilterFactory
     }
 }
 
-/// <summary>How a filter reads times: the zone of time stamps that carry none (default: the machine's).</summary>
-public sealed record FilterOptions(TimeZoneInfo? Zone = null, TimeSpan? RegexTimeout = null);
+/// <summary>
+/// How a filter reads times: the zone of time stamps that carry none (default: the machine's).
+/// <paramref name="Lazy"/>: build each regex when a line first needs it (a one-shot run over a file,
+/// where most patterns may never be reached) instead of at once (the engine: no line waits for a build).
+/// </summary>
+public sealed record FilterOptions(TimeZoneInfo? Zone = null, TimeSpan? RegexTimeout = null, bool Lazy = false);

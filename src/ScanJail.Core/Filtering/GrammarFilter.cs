@@ -10,10 +10,20 @@ internal sealed class GrammarFilter(
     string name,
     LinePrecheck precheck,
     LineGrammar grammar,
-    IReadOnlyList<CompiledPattern> ignoreRegex,
+    CompiledPattern[] ignoreRegex,
     LineClock clock) : IFilter
 {
     public string Name => name;
+
+    public bool LinesIndependent => true;
+
+    public void Prepare()
+    {
+        foreach (var ignore in ignoreRegex)
+        {
+            ignore.Prepare();
+        }
+    }
 
     public FilterResult Match(string line, DateTimeOffset now)
     {

@@ -10,6 +10,17 @@ public interface IFilter
     /// <param name="line">The log line; attacker-controlled text.</param>
     /// <param name="now">The reading time: the time of a line without a timestamp, and the reference for year-less ones.</param>
     FilterResult Match(string line, DateTimeOffset now);
+
+    /// <summary>
+    /// True when a line's result depends on that line alone (no state carried between lines), so
+    /// lines may be filtered on several threads at once and their results put back in order.
+    /// </summary>
+    bool LinesIndependent => false;
+
+    /// <summary>Builds whatever the filter would otherwise build on first use (compiled regexes).</summary>
+    void Prepare()
+    {
+    }
 }
 
 public enum MatchOutcome

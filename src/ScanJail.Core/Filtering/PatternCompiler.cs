@@ -8,52 +8,66 @@ namespace ScanJail.Core.Filtering;
 /// groups...), which decides whether a line matches whatever the line holds; and compiled
 /// backtracking, which extracts the captures from lines the screen already accepted (NonBacktracking
 /// captures were measured ten times slower). A pattern NonBacktracking cannot run uses compiled
-/// backtracking for both. Never throws: a bad pattern comes back as a problem text.
+/// backtracking for both. <see cref="TryCompile"/> only parses (cheap) and never throws: a bad pattern
+/// comes back as a problem text; the two regexes are built when first needed.
 /// </summary>
 internal static class PatternCompiler
 {
     public static CompiledPattern? TryCompile(string pattern, TimeSpan timeout, out string? problem)
     {
         problem = null;
-        Regex extract;
+        Regex parsed;
         try
         {
-            extract = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, timeout);
+            // The interpreter's constructor parses like the compiled one, without emitting code.
+            parsed = new Regex(pattern, RegexOptions.CultureInvariant, timeout);
         }
         catch (ArgumentException e)
         {
             problem = $"not a valid regular expression: {e.Message}";
             return null;
         }
-        Regex screen;
+        return new CompiledPattern(parsed, timeout);
+    }
+
+    /// <summary>Compiled backtracking, warmed up.</summary>
+    public static Regex CompileExtract(string pattern, TimeSpan timeout)
+    {
+        var extract = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, timeout);
+        WarmUp(extract);
+        return extract;
+    }
+
+    /// <summary>NonBacktracking, warmed up; null when the pattern needs backtracking.</summary>
+    public static Regex? CompileScreen(string pattern, TimeSpan timeout)
+    {
         try
         {
-            screen = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
+            var screen = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
+            WarmUp(screen);
+            return screen;
         }
         catch (NotSupportedException)
         {
             // Backreferences and the like need backtracking; the timeout is then the only guard.
-            screen = extract;
+            return null;
         }
-        WarmUp(screen);
-        WarmUp(extract);
-        return new CompiledPattern(screen, extract);
     }
 
     /// <summary>
     /// One linear-time regex that matches where any of <paramref name="patterns"/> does (each in its
     /// own group, so inline options and anchors keep their scope): a line none matches costs one scan
     /// instead of one per pattern, which is most lines. Null when there is nothing to gain (one
-    /// pattern), when a pattern needs backtracking, or when it has a '#' (a comment under inline
-    /// <c>(?x)</c> would swallow the closing parenthesis).
+    /// pattern), when a pattern needs backtracking (the union then cannot be built either), or when it
+    /// has a '#' (a comment under inline <c>(?x)</c> would swallow the closing parenthesis).
     /// </summary>
     public static Regex? TryCombine(IReadOnlyList<CompiledPattern> patterns, TimeSpan timeout)
     {
-        if (patterns.Count < 2 || patterns.Any(p => !p.IsLinear || p.Extract.ToString().Contains('#', StringComparison.Ordinal)))
+        if (patterns.Count < 2 || patterns.Any(p => p.Text.Contains('#', StringComparison.Ordinal)))
         {
             return null;
         }
-        var text = string.Join("|", patterns.Select(p => "(?:" + p.Extract + ")"));
+        var text = string.Join("|", patterns.Select(p => "(?:" + p.Text + ")"));
         try
         {
             var combined = new Regex(text, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, timeout);

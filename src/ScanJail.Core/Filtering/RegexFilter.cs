@@ -4,21 +4,36 @@ namespace ScanJail.Core.Filtering;
 
 /// <summary>
 /// A filter of kind <c>regex</c>. Order per line: literal precheck, prefix (its end is where the
-/// failregexes start: their <c>^</c> anchors there), the failregexes' union in one linear-time scan
-/// when they have one (<see cref="PatternCompiler.TryCombine"/>), each failregex in order, ignoreregex
-/// on the whole line, then the time. Misses allocate nothing; a regex timeout counts as a miss.
-/// Thread-safe: all state is immutable after construction.
+/// failregexes start: their <c>^</c> anchors there), then each failregex in order, ignoreregex on the
+/// whole line, then the time. A failregex whose leading literals (<see cref="CompiledPattern.Leads"/>)
+/// the rest of the line starts with none of is skipped without a scan; before the first one that
+/// has no such literal, the failregexes' union (<see cref="PatternCompiler.TryCombine"/>) is tried in
+/// one linear-time scan, so a line none matches costs one scan, not one per pattern. The result is
+/// the first failregex that matches, as if each were tried in turn. Misses allocate nothing; a regex
+/// timeout counts as a miss. Thread-safe: regexes are built once on first use, then immutable.
 /// </summary>
 internal sealed class RegexFilter(
     string name,
     LinePrecheck precheck,
     CompiledPattern? prefix,
-    IReadOnlyList<CompiledPattern> failRegex,
-    Regex? anyFailRegex,
-    IReadOnlyList<CompiledPattern> ignoreRegex,
+    CompiledPattern[] failRegex,
+    Lazy<Regex?> anyFailRegex,
+    CompiledPattern[] ignoreRegex,
     LineClock clock) : IFilter
 {
     public string Name => name;
+
+    public bool LinesIndependent => true;
+
+    public void Prepare()
+    {
+        prefix?.Prepare();
+        foreach (var pattern in failRegex.Concat(ignoreRegex))
+        {
+            pattern.Prepare();
+        }
+        _ = anyFailRegex.Value;
+    }
 
     public FilterResult Match(string line, DateTimeOffset now)
     {
@@ -47,12 +62,25 @@ internal sealed class RegexFilter(
                 }
             }
             var rest = line.AsSpan(start);
-            if (anyFailRegex is not null && !anyFailRegex.IsMatch(rest))
-            {
-                return FilterResult.Missed;
-            }
+            var unionPassed = false;
+            // Arrays, not IReadOnlyList: foreach over the interface allocates its enumerator on every line.
             foreach (var pattern in failRegex)
             {
+                if (pattern.Leads is not null)
+                {
+                    if (!pattern.MayMatch(rest))
+                    {
+                        continue;
+                    }
+                }
+                else if (!unionPassed)
+                {
+                    if (anyFailRegex.Value is { } union && !union.IsMatch(rest))
+                    {
+                        return FilterResult.Missed;
+                    }
+                    unionPassed = true;
+                }
                 if (!pattern.Screen.IsMatch(rest))
                 {
                     continue;

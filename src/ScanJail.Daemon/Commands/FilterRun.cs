@@ -2,7 +2,11 @@ using ScanJail.Core.Filtering;
 
 namespace ScanJail.Daemon.Commands;
 
-/// <summary>The outcome of one filter over one file: counts, every match, a few missed lines.</summary>
+/// <summary>
+/// The outcome of one filter over one file: counts, every match, a few missed lines. One thread:
+/// filtering on every core (<see cref="OrderedFiltering"/>) measured slower on the shared 2-core
+/// machine (docs/performance.md, round 3).
+/// </summary>
 internal sealed class FilterRun
 {
     private const int MissedSampleCount = 10;

@@ -1,0 +1,58 @@
+using BenchmarkDotNet.Attributes;
+using ScanJail.Core.Configuration;
+using ScanJail.Core.Filtering;
+
+namespace ScanJail.Bench.Micro;
+
+/// <summary>
+/// One line through one shipped filter, for each kind of line the throughput bench's log holds:
+/// a failure the filter takes, an sshd line it leaves (no failregex's literal fits), a line of
+/// another program (the precheck stops it), and a scan report for the attackalert grammar.
+/// </summary>
+[MemoryDiagnoser]
+public class FilterBenchmarks
+{
+    private const string Failed = "Nov 21 00:00:01 bench sshd[4242]: Failed password for invalid user admin from 198.18.12.34 port 52113 ssh2";
+    private const string Invalid = "Nov 21 00:00:01 bench sshd[4242]: Invalid user oracle from 2001:db8:3::2a port 40022";
+    private const string Accepted = "Nov 21 00:00:01 bench sshd[4242]: Accepted publickey for git from 198.18.12.34 port 52113 ssh2: ED25519 SHA256:abc";
+    private const string Disconnected = "Nov 21 00:00:01 bench sshd[4242]: Disconnected from user deploy 198.18.12.34 port 52113";
+    private const string Noise = "Nov 21 00:00:01 bench CRON[4242]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)";
+    private const string Scan = "Nov 21 00:00:01 bench scanjail-listener[812]: attackalert: src=198.18.12.34 proto=tcp dport=22 kind=syn mode=atcp sport=40000 dst=192.0.2.1";
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    private IFilter _sshd = null!;
+    private IFilter _attackalert = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _sshd = Load("sshd");
+        _attackalert = Load("attackalert");
+    }
+
+    [Benchmark]
+    public FilterResult SshdFailedPassword() => _sshd.Match(Failed, Now);
+
+    [Benchmark]
+    public FilterResult SshdInvalidUser() => _sshd.Match(Invalid, Now);
+
+    [Benchmark]
+    public FilterResult SshdAcceptedMiss() => _sshd.Match(Accepted, Now);
+
+    [Benchmark]
+    public FilterResult SshdDisconnectedMiss() => _sshd.Match(Disconnected, Now);
+
+    [Benchmark]
+    public FilterResult SshdOtherProgram() => _sshd.Match(Noise, Now);
+
+    [Benchmark]
+    public FilterResult AttackAlertScan() => _attackalert.Match(Scan, Now);
+
+    private static IFilter Load(string name)
+    {
+        var errors = new ConfigErrors();
+        var definition = FilterLoader.Load(Path.Combine(RepositoryRoot.Find(), "filters", name + ".yaml"), name, errors);
+        return (definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null, new FilterOptions(TimeZoneInfo.Utc)))
+            ?? throw new InvalidOperationException(string.Join("\n", errors.Items));
+    }
+}
