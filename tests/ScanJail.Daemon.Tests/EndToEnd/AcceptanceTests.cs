@@ -29,7 +29,13 @@ public sealed class AcceptanceTests : IDisposable
             engine = await EngineProcess.StartAsync(_config.Dir);
             (code, stdout, _) = await engine.ClientAsync("status", "ssh", "--json");
             Assert.Equal(0, code);
-            Assert.Contains("203.0.113.9", BannedList(stdout));
+            if (!BannedList(stdout).Contains("203.0.113.9"))
+            {
+                // On a loaded machine the restart can take longer than the 5 s ban: then the engine must have
+                // found the saved ban and lifted it as expired while it was down, never forgotten it.
+                Assert.True(engine.Output.Contains("Unban 203.0.113.9 (expired while the engine was down)", StringComparison.Ordinal),
+                    $"not banned after the restart, nor lifted as expired (ends {end:O}):\n{engine.Output}");
+            }
 
             await Wait.UntilAsync(() => _config.ActionLines().Contains("unban ssh 203.0.113.9"), "the unban action", engine);
             Assert.True(DateTimeOffset.UtcNow >= end, "the ban ended before its five seconds");
