@@ -21,6 +21,10 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     private readonly Dictionary<(string Jail, IPAddress Address), Ban> _active = [];
     private readonly UnbanSchedule _schedule = new(time, onDue);
 
+    // Writes the database refused (locked, read-only, full): the ban to save, or null for a row to
+    // delete. Written again at each checkpoint until the fault clears, so a restart finds them.
+    private readonly Dictionary<(string Jail, IPAddress Address), Ban?> _unsaved = [];
+
     public long StoreErrors { get; private set; }
     public int Count => _active.Count;
     public IEnumerable<Ban> Active => _active.Values;
@@ -45,7 +49,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         var count = 1 + Guard(() => store.CountPreviousBans(jail.Name, address, now - HistoryWindow), 0);
         var length = permanent ? null : duration ?? jail.Config.BanTime.For(count);
         var ban = new Ban(jail.Name, address, now, now + length, failures, count, fields, manual, lines) { Prefix = jail.Config.BanPrefix?.For(address) };
-        Guard(() => store.SaveBan(ban));
+        Save(ban.Jail, ban.Address, ban);
         Apply(jail, ban);
         jail.TotalBanned++;
         logger.LogWarning("[{Jail}] Ban {Address} ({Failures} failures, {Length})", jail.Name, address, failures, length?.ToString() ?? "permanent");
@@ -57,13 +61,14 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     {
         // The database keeps the network's first address; the jail's banprefix says how wide the ban is.
         ban = ban with { Prefix = jail.Config.BanPrefix?.For(ban.Address) };
+        jail.Counter.Spent(ban.Address, ban.Start);
         if (ban.ExpiredAt(time.GetUtcNow()))
         {
             foreach (var action in jail.Actions)
             {
                 action.Enqueue(ActionVerb.Unban, ban);
             }
-            Guard(() => store.RemoveBan(ban.Jail, ban.Address));
+            Save(ban.Jail, ban.Address, null);
             logger.LogInformation("[{Jail}] Unban {Address} (expired while the engine was down)", jail.Name, ban.Address);
             return;
         }
@@ -79,7 +84,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         {
             return false;
         }
-        Guard(() => store.RemoveBan(jail.Name, address));
+        Save(jail.Name, address, null);
         foreach (var action in jail.Actions)
         {
             action.Enqueue(ActionVerb.Unban, ban);
@@ -111,9 +116,30 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         foreach (var ban in dropped)
         {
             _active.Remove((ban.Jail, ban.Address));
-            Guard(() => store.RemoveBan(ban.Jail, ban.Address));
+            Save(ban.Jail, ban.Address, null);
         }
         return dropped;
+    }
+
+    /// <summary>Bans and unbans the database refused, still waiting to be written.</summary>
+    public int Unsaved => _unsaved.Count;
+
+    /// <summary>Writes what the database refused earlier, oldest first, stopping at the first refusal (the fault is still there).</summary>
+    public void SaveUnsaved()
+    {
+        foreach (var ((jail, address), ban) in _unsaved.ToList())
+        {
+            try
+            {
+                Write(jail, address, ban);
+            }
+            catch (SqliteException)
+            {
+                return;
+            }
+            _unsaved.Remove((jail, address));
+            logger.LogInformation("[{Jail}] {What} of {Address} written to the database after an earlier failure", jail, ban is null ? "Unban" : "Ban", address);
+        }
     }
 
     public void Dispose() => _schedule.Dispose();
@@ -131,6 +157,29 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         }
     }
 
+    /// <summary>Records a ban (or, with null, its end); a refused write is kept for <see cref="SaveUnsaved"/>.</summary>
+    private void Save(string jail, IPAddress address, Ban? ban)
+    {
+        // A write still waiting for this address would land after this one and undo it: this one replaces it.
+        _unsaved.Remove((jail, address));
+        if (!Guard(() => Write(jail, address, ban)))
+        {
+            _unsaved[(jail, address)] = ban;
+        }
+    }
+
+    private void Write(string jail, IPAddress address, Ban? ban)
+    {
+        if (ban is null)
+        {
+            store.RemoveBan(jail, address);
+        }
+        else
+        {
+            store.SaveBan(ban);
+        }
+    }
+
     private T Guard<T>(Func<T> work, T fallback)
     {
         try
@@ -145,5 +194,5 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         }
     }
 
-    private void Guard(Action work) => Guard(() => { work(); return true; }, false);
+    private bool Guard(Action work) => Guard(() => { work(); return true; }, false);
 }

@@ -209,6 +209,7 @@ public sealed partial class Engine : IAsyncDisposable
 
     private void Checkpoint()
     {
+        _book.SaveUnsaved();
         var failures = new List<(string, IPAddress, IReadOnlyList<DateTimeOffset>)>();
         var cleared = new List<(string, IPAddress)>();
         foreach (var jail in _jails.Values)
@@ -229,6 +230,11 @@ public sealed partial class Engine : IAsyncDisposable
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
         {
             Counters.CheckpointErrors.Increment();
+            // Not lost: the next checkpoint that succeeds writes these entries (the positions stay dirty).
+            foreach (var jail in _jails.Values)
+            {
+                jail.Counter.MarkChanged(failures.Where(f => f.Item1 == jail.Name).Select(f => f.Item2).Concat(cleared.Where(c => c.Item1 == jail.Name).Select(c => c.Item2)));
+            }
             _logger.LogError("Cannot save positions to {Path}: {Message}", _store.Path, e.Message);
         }
     }
@@ -240,6 +246,16 @@ public sealed partial class Engine : IAsyncDisposable
             if (_jails.TryGetValue(jailName, out var jail))
             {
                 jail.Counter.Restore(address, times);
+            }
+        }
+        // Lines read again after a crash must not count towards a second ban (FailureCounter.Spent).
+        var now = _time.GetUtcNow();
+        var window = _jails.Values.Select(j => j.Config.FindTime).DefaultIfEmpty().Max();
+        foreach (var (jailName, address, start) in _store.LatestBans(now - window))
+        {
+            if (_jails.TryGetValue(jailName, out var jail) && start > now - jail.Config.FindTime)
+            {
+                jail.Counter.Spent(address, start);
             }
         }
         foreach (var ban in _store.LoadBans())

@@ -16,6 +16,7 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
     private readonly Dictionary<IPAddress, LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _byRecency = new();
     private readonly HashSet<IPAddress> _dirty = [];
+    private readonly Dictionary<IPAddress, DateTimeOffset> _spentUntil = [];
 
     public TimeSpan FindTime { get; } = findTime;
     public int MaxRetry { get; } = maxRetry;
@@ -25,6 +26,14 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
     /// <summary>Records one failure; returns the number inside the window, and true when it reaches maxretry (the entry is then cleared).</summary>
     public (int Failures, bool Ban) Add(IPAddress address, DateTimeOffset time)
     {
+        if (_spentUntil.Count > 0 && _spentUntil.TryGetValue(address, out var until))
+        {
+            if (time <= until)
+            {
+                return (0, false); // already led to a ban read back from the database (see Spent)
+            }
+            _spentUntil.Remove(address);
+        }
         if (!_entries.TryGetValue(address, out var node))
         {
             node = _byRecency.AddFirst(new Entry(address));
@@ -64,6 +73,30 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
         }
     }
 
+    /// <summary>
+    /// A ban made before this start (read back from the database) used up the failures of
+    /// <paramref name="address"/> until <paramref name="banStart"/>: those are dropped, and a line from
+    /// before that time read again (after a crash, the lines after the last checkpoint are) is not
+    /// counted again, even when the ban has ended meanwhile. Without this, a crash soon after a ban and
+    /// a restart after its end banned the address a second time on the same lines.
+    /// </summary>
+    public void Spent(IPAddress address, DateTimeOffset banStart)
+    {
+        if (_entries.TryGetValue(address, out var node))
+        {
+            node.Value.Times.RemoveAll(t => t <= banStart);
+            _dirty.Add(address);
+            if (node.Value.Times.Count == 0)
+            {
+                Forget(address);
+            }
+        }
+        if (!_spentUntil.TryGetValue(address, out var until) || until < banStart)
+        {
+            _spentUntil[address] = banStart;
+        }
+    }
+
     /// <summary>Restores an entry from the last checkpoint.</summary>
     public void Restore(IPAddress address, IReadOnlyList<DateTimeOffset> times)
     {
@@ -91,6 +124,9 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
             Restore(entry.Address, entry.Times);
         }
     }
+
+    /// <summary>Marks addresses changed again (their checkpoint could not be written), so the next one saves them.</summary>
+    public void MarkChanged(IEnumerable<IPAddress> addresses) => _dirty.UnionWith(addresses);
 
     /// <summary>The entries changed since the last call, and the addresses that were forgotten.</summary>
     public (List<(IPAddress Address, IReadOnlyList<DateTimeOffset> Times)> Changed, List<IPAddress> Cleared) TakeChanges()

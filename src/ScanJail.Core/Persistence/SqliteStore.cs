@@ -158,6 +158,27 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
         }
     }
 
+    /// <summary>The start of the latest ban of each address in each jail since <paramref name="since"/> (from the history).</summary>
+    public IReadOnlyList<(string Jail, IPAddress Address, DateTimeOffset Start)> LatestBans(DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT jail, ip, MAX(start_ms) FROM ban_history WHERE start_ms >= $since GROUP BY jail, ip";
+            Bind(cmd, ("$since", since.ToUnixTimeMilliseconds()));
+            using var reader = cmd.ExecuteReader();
+            var list = new List<(string, IPAddress, DateTimeOffset)>();
+            while (reader.Read())
+            {
+                if (AddressParser.TryParse(reader.GetString(1), out var address))
+                {
+                    list.Add((reader.GetString(0), address, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                }
+            }
+            return list;
+        }
+    }
+
     /// <summary>Forgets history older than <paramref name="before"/>, so the file does not grow for ever.</summary>
     public void PurgeHistory(DateTimeOffset before)
     {
