@@ -124,8 +124,11 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     /// <summary>Bans and unbans the database refused, still waiting to be written.</summary>
     public int Unsaved => _unsaved.Count;
 
-    /// <summary>Writes what the database refused earlier, oldest first, stopping at the first refusal (the fault is still there).</summary>
-    public void SaveUnsaved()
+    /// <summary>
+    /// Writes what the database refused earlier, oldest first, stopping at the first refusal (the fault
+    /// is still there). False while something is still unsaved.
+    /// </summary>
+    public bool SaveUnsaved()
     {
         foreach (var ((jail, address), ban) in _unsaved.ToList())
         {
@@ -133,13 +136,16 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
             {
                 Write(jail, address, ban);
             }
-            catch (SqliteException)
+            catch (SqliteException e)
             {
-                return;
+                StoreErrors++;
+                logger.LogDebug("Database {Path} still failing: {Message}", store.Path, e.Message);
+                return false;
             }
             _unsaved.Remove((jail, address));
             logger.LogInformation("[{Jail}] {What} of {Address} written to the database after an earlier failure", jail, ban is null ? "Unban" : "Ban", address);
         }
+        return true;
     }
 
     public void Dispose() => _schedule.Dispose();
@@ -162,6 +168,13 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     {
         // A write still waiting for this address would land after this one and undo it: this one replaces it.
         _unsaved.Remove((jail, address));
+        if (_unsaved.Count > 0)
+        {
+            // The database is failing: the next checkpoint retries it, rather than every ban waiting
+            // on it again (a locked database makes each write wait for the busy timeout).
+            _unsaved[(jail, address)] = ban;
+            return;
+        }
         if (!Guard(() => Write(jail, address, ban)))
         {
             _unsaved[(jail, address)] = ban;

@@ -35,6 +35,7 @@ public sealed partial class Engine : IAsyncDisposable
     private ITimer? _checkpointTimer;
     private Task? _loop;
     private bool _positionsDirty;
+    private int _checkpointQueued;
     private bool _stopped;
 
     public Engine(EngineConfig config, SqliteStore store, TimeProvider time, ILoggerFactory loggers, Func<ConfigLoadResult> loadConfig, EngineOptions? options = null)
@@ -69,7 +70,7 @@ public sealed partial class Engine : IAsyncDisposable
             return true;
         });
         await StartPipelineAsync();
-        _checkpointTimer = _time.CreateTimer(_ => Post(Checkpoint), null, _options.Checkpoint, _options.Checkpoint);
+        _checkpointTimer = _time.CreateTimer(_ => PostCheckpoint(), null, _options.Checkpoint, _options.Checkpoint);
         _logger.LogInformation("Started {Count} jail(s): {Jails}", _jails.Count, string.Join(", ", _jails.Keys));
     }
 
@@ -209,7 +210,12 @@ public sealed partial class Engine : IAsyncDisposable
 
     private void Checkpoint()
     {
-        _book.SaveUnsaved();
+        if (!_book.SaveUnsaved())
+        {
+            // The database still refuses writes: keep the changes for the next checkpoint rather than wait on it twice.
+            Counters.CheckpointErrors.Increment();
+            return;
+        }
         var failures = new List<(string, IPAddress, IReadOnlyList<DateTimeOffset>)>();
         var cleared = new List<(string, IPAddress)>();
         foreach (var jail in _jails.Values)
@@ -236,6 +242,22 @@ public sealed partial class Engine : IAsyncDisposable
                 jail.Counter.MarkChanged(failures.Where(f => f.Item1 == jail.Name).Select(f => f.Item2).Concat(cleared.Where(c => c.Item1 == jail.Name).Select(c => c.Item2)));
             }
             _logger.LogError("Cannot save positions to {Path}: {Message}", _store.Path, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// One checkpoint waiting at a time: when the database is slow (locked: each write waits for the busy
+    /// timeout), timer ticks must not pile up checkpoints in the inbox ahead of failures and commands.
+    /// </summary>
+    private void PostCheckpoint()
+    {
+        if (Interlocked.Exchange(ref _checkpointQueued, 1) == 0)
+        {
+            Post(() =>
+            {
+                Volatile.Write(ref _checkpointQueued, 0);
+                Checkpoint();
+            });
         }
     }
 

@@ -38,7 +38,10 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
             {
                 Directory.CreateDirectory(dir);
             }
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            // DefaultTimeout: Microsoft.Data.Sqlite retries a busy statement itself for up to 30 s by default,
+            // on top of busy_timeout; with the database locked by another process, every write held the
+            // engine loop that long, and control commands timed out behind it.
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 1 }.ToString());
             connection.Open();
             var store = new SqliteStore(connection) { Path = path };
             store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
@@ -73,7 +76,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            using var tx = _connection.BeginTransaction();
+            using var tx = WriteTransaction.Begin(_connection);
             WriteBan(tx, ban);
             tx.Commit();
         }
@@ -90,13 +93,13 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
         CountPreviousBans(ban.Jail, ban.Address, ban.Start);
         lock (_gate)
         {
-            using var tx = _connection.BeginTransaction();
+            using var tx = WriteTransaction.Begin(_connection);
             WriteBan(tx, ban);
             tx.Rollback();
         }
     }
 
-    private void WriteBan(SqliteTransaction tx, Ban ban)
+    private void WriteBan(WriteTransaction tx, Ban ban)
     {
         var address = ban.Address.ToString();
         var start = ban.Start.ToUnixTimeMilliseconds();
@@ -235,7 +238,7 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
     {
         lock (_gate)
         {
-            using var tx = _connection.BeginTransaction();
+            using var tx = WriteTransaction.Begin(_connection);
             foreach (var p in positions)
             {
                 Run(tx, "INSERT OR REPLACE INTO positions (path, device, inode, offset) VALUES ($path, $dev, $ino, $off)",
@@ -300,9 +303,9 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
         return cmd;
     }
 
-    private static void RunPrepared(SqliteCommand cmd, SqliteTransaction? tx, params object?[] values)
+    private static void RunPrepared(SqliteCommand cmd, WriteTransaction? tx, params object?[] values)
     {
-        cmd.Transaction = tx;
+        cmd.Transaction = null; // a WriteTransaction is plain BEGIN/COMMIT on the connection
         for (var i = 0; i < values.Length; i++)
         {
             cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
@@ -318,10 +321,9 @@ public sealed class SqliteStore : IPositionStore, ICursorStore, IDisposable
         }
     }
 
-    private void Run(SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    private void Run(WriteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
         using var cmd = _connection.CreateCommand();
-        cmd.Transaction = tx;
         cmd.CommandText = sql;
         Bind(cmd, parameters);
         cmd.ExecuteNonQuery();
