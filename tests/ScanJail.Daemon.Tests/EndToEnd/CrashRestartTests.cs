@@ -26,10 +26,11 @@ public sealed class CrashRestartTests(ITestOutputHelper output) : IDisposable
         var db = Path.Combine(_config.Dir, "sj.db");
 
         var engine = await EngineProcess.StartAsync(_config.Dir);
-        // The very first start reads the log from its end and saves that position at its first
-        // checkpoint: a crash before it loses what was written meanwhile (docs/faults.md, open). The
-        // stream starts once the position is saved; every later moment is fair game.
+        // The very first start reads the log from its end and saves that position only with the first
+        // line it reads: a crash before that loses what was written meanwhile (docs/faults.md, open).
+        // The stream starts once a position is saved; every later moment is fair game.
         var first = engine;
+        TestConfig.Append(_config.AuthLog, "Nov 21 10:00:00 host cron[1]: a line that is no failure");
         await Wait.UntilAsync(() => StateDatabase.Offset(db, _config.AuthLog) is not null, "the first start position to be saved", first);
         var stream = new FailureWriter(_config.AuthLog, seed, TimeSpan.FromMilliseconds(25));
         var (restored, lifted) = (0, 0);

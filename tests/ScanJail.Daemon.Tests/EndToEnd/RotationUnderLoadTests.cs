@@ -90,8 +90,10 @@ public sealed class RotationUnderLoadTests(ITestOutputHelper output) : IDisposab
                     var reached = writer.Written;
                     await Wait.UntilAsync(async () => await TotalFailedAsync(engine) >= reached, "the engine to read up to the copy", engine, seconds: 120);
                     File.Copy(log, old);
-                    using var stream = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-                    stream.SetLength(0);
+                    using (var stream = new FileStream(log, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+                    {
+                        stream.SetLength(0);
+                    }
                 });
                 break;
         }
@@ -133,6 +135,9 @@ public sealed class RotationUnderLoadTests(ITestOutputHelper output) : IDisposab
                         Written++;
                         batch.Append(TestConfig.SshFailure(AddressOf(Written), pid: Written)).Append('\n');
                     }
+                    // At the end as O_APPEND would (a syslog daemon's way): .NET's FileStream keeps its own
+                    // offset, which after a copytruncate would write past a hole of zeros.
+                    _file.Seek(0, SeekOrigin.End);
                     _file.Write(Encoding.UTF8.GetBytes(batch.ToString()));
                     _file.Flush();
                 }
@@ -172,7 +177,7 @@ public sealed class RotationUnderLoadTests(ITestOutputHelper output) : IDisposab
             }
         }
 
-        private static FileStream Open(string path) => new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        private static FileStream Open(string path) => new(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
 
         public void Dispose()
         {
