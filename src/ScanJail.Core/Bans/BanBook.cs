@@ -23,6 +23,13 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     private readonly Dictionary<(string Jail, IPAddress Address), Ban> _active = [];
     private readonly UnbanSchedule _schedule = new(time, onDue);
 
+    // Writes the database refused (locked, read-only, full): the ban to save, or null for a row to
+    // delete. Written again at each checkpoint until the fault clears, so a restart finds them.
+    private readonly Dictionary<(string Jail, IPAddress Address), Ban?> _unsaved = [];
+
+    // Writes made inside the engine's open batch: if its commit fails they join _unsaved.
+    private readonly List<(string Jail, IPAddress Address, Ban? Ban)> _uncommitted = [];
+
     public long StoreErrors { get; private set; }
     public int Count => _active.Count;
     public IEnumerable<Ban> Active => _active.Values;
@@ -47,7 +54,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         var count = 1 + Guard(() => store.CountPreviousBans(jail.Name, address, now - HistoryWindow), 0);
         var length = permanent ? null : duration ?? jail.Config.BanTime.For(count);
         var ban = new Ban(jail.Name, address, now, now + length, failures, count, fields, manual, lines) { Prefix = jail.Config.BanPrefix?.For(address) };
-        Guard(() => store.SaveBan(ban));
+        Save(ban.Jail, ban.Address, ban);
         Apply(jail, ban);
         jail.TotalBanned++;
         logger.LogWarning("[{Jail}] Ban {Address} ({Failures} failures, {Length})", jail.Name, address, failures, length?.ToString() ?? "permanent");
@@ -77,13 +84,14 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
                 // Most stored bans have no captures: one shared empty map instead of one each (100,000 at a restart).
                 Fields = stored.Fields.Count == 0 ? NoFields : stored.Fields,
             };
+            jail.Counter.Spent(ban.Address, ban.Start);
             if (ban.ExpiredAt(now))
             {
                 foreach (var action in jail.Actions)
                 {
                     action.Enqueue(ActionVerb.Unban, ban);
                 }
-                Guard(() => store.RemoveBan(ban.Jail, ban.Address));
+                Save(ban.Jail, ban.Address, null);
                 logger.LogInformation("[{Jail}] Unban {Address} (expired while the engine was down)", jail.Name, ban.Address);
                 continue;
             }
@@ -112,7 +120,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         {
             return false;
         }
-        Guard(() => store.RemoveBan(jail.Name, address));
+        Save(jail.Name, address, null);
         foreach (var action in jail.Actions)
         {
             action.Enqueue(ActionVerb.Unban, ban);
@@ -144,9 +152,59 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         foreach (var ban in dropped)
         {
             _active.Remove((ban.Jail, ban.Address));
-            Guard(() => store.RemoveBan(ban.Jail, ban.Address));
+            Save(ban.Jail, ban.Address, null);
         }
         return dropped;
+    }
+
+    /// <summary>Bans and unbans the database refused, still waiting to be written.</summary>
+    public int Unsaved => _unsaved.Count;
+
+    /// <summary>
+    /// Writes what the database refused earlier, oldest first, stopping at the first refusal (the fault
+    /// is still there). False while something is still unsaved.
+    /// </summary>
+    public bool SaveUnsaved()
+    {
+        foreach (var ((jail, address), ban) in _unsaved.ToList())
+        {
+            try
+            {
+                Write(jail, address, ban);
+            }
+            catch (SqliteException e)
+            {
+                StoreErrors++;
+                logger.LogDebug("Database {Path} still failing: {Message}", store.Path, e.Message);
+                return false;
+            }
+            _unsaved.Remove((jail, address));
+            if (store.Batching)
+            {
+                _uncommitted.Add((jail, address, ban)); // durable only once the engine's batch commits
+            }
+            logger.LogInformation("[{Jail}] {What} of {Address} written to the database after an earlier failure", jail, ban is null ? "Unban" : "Ban", address);
+        }
+        return true;
+    }
+
+    /// <summary>The engine's batch was committed: its writes are durable.</summary>
+    public void BatchCommitted() => _uncommitted.Clear();
+
+    /// <summary>The engine's batch could not be committed: its writes wait for <see cref="SaveUnsaved"/> like refused ones.</summary>
+    public void BatchFailed()
+    {
+        var latest = new Dictionary<(string, IPAddress), Ban?>();
+        foreach (var (jail, address, ban) in _uncommitted)
+        {
+            latest[(jail, address)] = ban; // the batch's last write of an address wins
+        }
+        foreach (var (key, ban) in latest)
+        {
+            // A write of the same address already waiting was made after these (Save replaces it): it wins.
+            _unsaved.TryAdd(key, ban);
+        }
+        _uncommitted.Clear();
     }
 
     public void Dispose() => _schedule.Dispose();
@@ -164,6 +222,40 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         }
     }
 
+    /// <summary>Records a ban (or, with null, its end); a refused write is kept for <see cref="SaveUnsaved"/>.</summary>
+    private void Save(string jail, IPAddress address, Ban? ban)
+    {
+        // A write still waiting for this address would land after this one and undo it: this one replaces it.
+        _unsaved.Remove((jail, address));
+        if (_unsaved.Count > 0)
+        {
+            // The database is failing: the next checkpoint retries it, rather than every ban waiting
+            // on it again (a locked database makes each write wait for the busy timeout).
+            _unsaved[(jail, address)] = ban;
+            return;
+        }
+        if (!Guard(() => Write(jail, address, ban)))
+        {
+            _unsaved[(jail, address)] = ban;
+        }
+        else if (store.Batching)
+        {
+            _uncommitted.Add((jail, address, ban));
+        }
+    }
+
+    private void Write(string jail, IPAddress address, Ban? ban)
+    {
+        if (ban is null)
+        {
+            store.RemoveBan(jail, address);
+        }
+        else
+        {
+            store.SaveBan(ban);
+        }
+    }
+
     private T Guard<T>(Func<T> work, T fallback)
     {
         try
@@ -178,5 +270,5 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         }
     }
 
-    private void Guard(Action work) => Guard(() => { work(); return true; }, false);
+    private bool Guard(Action work) => Guard(() => { work(); return true; }, false);
 }

@@ -52,13 +52,22 @@ public sealed partial class Engine
             try
             {
                 _store.CommitBatch();
+                _book.BatchCommitted();
             }
             catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
             {
-                // Disk full, read-only: the bans stay enforced from memory, as with a single failed write.
+                // Disk full, read-only: the bans stay enforced from memory, as with a single failed write,
+                // and what the batch wrote is written again by the next checkpoint that succeeds.
                 Counters.DatabaseErrors.Increment();
+                _book.BatchFailed();
+                if (_checkpointInBatch is { } pending)
+                {
+                    Counters.CheckpointErrors.Increment();
+                    Remark(pending.Failures, pending.Cleared);
+                }
                 _logger.LogError("Database {Path}: {Message}; bans are enforced from memory", _store.Path, e.Message);
             }
+            _checkpointInBatch = null;
             _release.Release();
         }
     }

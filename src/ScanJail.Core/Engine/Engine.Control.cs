@@ -110,7 +110,8 @@ public sealed partial class Engine : IEngineControl
     {
         var counters = Counters.Snapshot();
         counters["bans.active"] = _book.Count;
-        counters["database.errors"] = _book.StoreErrors;
+        // Writes refused at once, and batches whose commit failed (disk full shows only at the commit).
+        counters["database.errors"] = _book.StoreErrors + Counters.DatabaseErrors.Value;
         counters["failures.tracked"] = _jails.Values.Sum(j => j.Counter.Count);
         counters["failures.evicted"] = _jails.Values.Sum(j => j.Counter.Evicted);
         // Lines whose match ran past the regex timeout: skipped (counted as missed too).

@@ -36,6 +36,9 @@ public sealed partial class Engine : IAsyncDisposable
     private Task? _loop;
     private bool _positionsDirty;
     private int _failuresSinceCheckpoint;
+    private int _checkpointQueued;
+    // The checkpoint written inside the open batch, re-marked if the batch's commit fails.
+    private (List<(string, IPAddress, IReadOnlyList<DateTimeOffset>)> Failures, List<(string, IPAddress)> Cleared)? _checkpointInBatch;
     private bool _stopped;
 
     public Engine(EngineConfig config, SqliteStore store, TimeProvider time, ILoggerFactory loggers, Func<ConfigLoadResult> loadConfig, EngineOptions? options = null)
@@ -70,7 +73,7 @@ public sealed partial class Engine : IAsyncDisposable
             return true;
         });
         await StartPipelineAsync();
-        _checkpointTimer = _time.CreateTimer(_ => Post(Checkpoint), null, _options.Checkpoint, _options.Checkpoint);
+        _checkpointTimer = _time.CreateTimer(_ => PostCheckpoint(), null, _options.Checkpoint, _options.Checkpoint);
         _logger.LogInformation("Started {Count} jail(s): {Jails}", _jails.Count, string.Join(", ", _jails.Keys));
     }
 
@@ -239,6 +242,12 @@ public sealed partial class Engine : IAsyncDisposable
 
     private void Checkpoint()
     {
+        if (!_book.SaveUnsaved())
+        {
+            // The database still refuses writes: keep the changes for the next checkpoint rather than wait on it twice.
+            Counters.CheckpointErrors.Increment();
+            return;
+        }
         var failures = new List<(string, IPAddress, IReadOnlyList<DateTimeOffset>)>();
         var cleared = new List<(string, IPAddress)>();
         foreach (var jail in _jails.Values)
@@ -256,11 +265,42 @@ public sealed partial class Engine : IAsyncDisposable
         {
             _store.SaveCheckpoint([.. _positions.Values], failures, cleared);
             _positionsDirty = false;
+            if (_store.Batching)
+            {
+                _checkpointInBatch = (failures, cleared);
+            }
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
         {
             Counters.CheckpointErrors.Increment();
+            Remark(failures, cleared);
             _logger.LogError("Cannot save positions to {Path}: {Message}", _store.Path, e.Message);
+        }
+    }
+
+    /// <summary>Not lost: the next checkpoint that succeeds writes these entries again, and the positions.</summary>
+    private void Remark(List<(string, IPAddress, IReadOnlyList<DateTimeOffset>)> failures, List<(string, IPAddress)> cleared)
+    {
+        _positionsDirty = true;
+        foreach (var jail in _jails.Values)
+        {
+            jail.Counter.MarkChanged(failures.Where(f => f.Item1 == jail.Name).Select(f => f.Item2).Concat(cleared.Where(c => c.Item1 == jail.Name).Select(c => c.Item2)));
+        }
+    }
+
+    /// <summary>
+    /// One checkpoint waiting at a time: when the database is slow (locked: each write waits for the busy
+    /// timeout), timer ticks must not pile up checkpoints in the inbox ahead of failures and commands.
+    /// </summary>
+    private void PostCheckpoint()
+    {
+        if (Interlocked.Exchange(ref _checkpointQueued, 1) == 0)
+        {
+            Post(() =>
+            {
+                Volatile.Write(ref _checkpointQueued, 0);
+                Checkpoint();
+            });
         }
     }
 
@@ -271,6 +311,16 @@ public sealed partial class Engine : IAsyncDisposable
             if (_jails.TryGetValue(jailName, out var jail))
             {
                 jail.Counter.Restore(address, times);
+            }
+        }
+        // Lines read again after a crash must not count towards a second ban (FailureCounter.Spent).
+        var now = _time.GetUtcNow();
+        var window = _jails.Values.Select(j => j.Config.FindTime).DefaultIfEmpty().Max();
+        foreach (var (jailName, address, start) in _store.LatestBans(now - window))
+        {
+            if (_jails.TryGetValue(jailName, out var spentJail) && start > now - spentJail.Config.FindTime)
+            {
+                spentJail.Counter.Spent(address, start);
             }
         }
         // Each jail's bans in one pass, so its actions get them back to back and batch them.

@@ -24,6 +24,8 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
     // back before it is written again as changed instead.
     private readonly HashSet<AddressKey> _cleared = [];
     private long[] _scratch = new long[Math.Max(1, maxRetry) + 1];
+    // Addresses whose failures up to a time already led to a ban read back from the database (see Spent).
+    private readonly Dictionary<AddressKey, long> _spentUntil = [];
 
     public TimeSpan FindTime { get; } = findTime;
     public int MaxRetry { get; } = maxRetry;
@@ -34,6 +36,14 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
     public (int Failures, bool Ban) Add(IPAddress address, DateTimeOffset time)
     {
         var key = AddressKey.From(address);
+        if (_spentUntil.Count > 0 && _spentUntil.TryGetValue(key, out var until))
+        {
+            if (time.UtcTicks <= until)
+            {
+                return (0, false); // already led to a ban read back from the database (see Spent)
+            }
+            _spentUntil.Remove(key);
+        }
         var slot = Touch(key);
         var failures = Insert(slot, time.UtcTicks);
         _slots.MarkDirty(slot);
@@ -70,6 +80,61 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
     }
 
     public void Forget(IPAddress address) => Forget(AddressKey.From(address));
+
+    /// <summary>
+    /// A ban made before this start (read back from the database) used up the failures of
+    /// <paramref name="address"/> until <paramref name="banStart"/>: those are dropped, and a line from
+    /// before that time read again (after a crash, the lines after the last checkpoint are) is not
+    /// counted again, even when the ban has ended meanwhile. Without this, a crash soon after a ban and
+    /// a restart after its end banned the address a second time on the same lines.
+    /// </summary>
+    public void Spent(IPAddress address, DateTimeOffset banStart)
+    {
+        var key = AddressKey.From(address);
+        var edge = banStart.UtcTicks;
+        var slot = _slots.Find(key);
+        if (slot >= 0)
+        {
+            var times = _slots.Times(slot);
+            var first = 0;
+            while (first < times.Length && times[first] <= edge)
+            {
+                first++;
+            }
+            if (first == times.Length)
+            {
+                Forget(key);
+            }
+            else if (first > 0)
+            {
+                _slots.SetTimes(slot, times[first..].ToArray());
+                _slots.MarkDirty(slot);
+            }
+        }
+        if (!_spentUntil.TryGetValue(key, out var until) || until < edge)
+        {
+            _spentUntil[key] = edge;
+        }
+    }
+
+    /// <summary>Marks addresses changed again (their checkpoint could not be written), so the next one saves them.</summary>
+    public void MarkChanged(IEnumerable<IPAddress> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        foreach (var address in addresses)
+        {
+            var key = AddressKey.From(address);
+            var slot = _slots.Find(key);
+            if (slot >= 0)
+            {
+                _slots.MarkDirty(slot);
+            }
+            else
+            {
+                _cleared.Add(key);
+            }
+        }
+    }
 
     /// <summary>Restores an entry from the last checkpoint.</summary>
     public void Restore(IPAddress address, IReadOnlyList<DateTimeOffset> times)

@@ -7,6 +7,18 @@ namespace ScanJail.Core.Persistence;
 /// <summary>The engine loop's batches (one commit for many writes) and the checkpoint of positions and failures.</summary>
 public sealed partial class SqliteStore
 {
+    /// <summary>True between <see cref="BeginBatch"/> and <see cref="CommitBatch"/>: a write is durable only once the batch commits.</summary>
+    public bool Batching
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _batching;
+            }
+        }
+    }
+
     /// <summary>From here until <see cref="CommitBatch"/>, writes join one transaction.</summary>
     public void BeginBatch()
     {
@@ -43,7 +55,7 @@ public sealed partial class SqliteStore
     }
 
     // Opened at the batch's first write: a batch of messages that wrote nothing costs nothing.
-    private SqliteTransaction Batch() => _batch ??= _connection.BeginTransaction();
+    private WriteTransaction Batch() => _batch ??= WriteTransaction.Begin(_connection);
 
     /// <summary>
     /// Writes positions and changed failure entries atomically. <paramref name="failures"/> are the
@@ -60,7 +72,7 @@ public sealed partial class SqliteStore
             _savePosition ??= Prepare("INSERT OR REPLACE INTO positions (path, device, inode, offset) VALUES ($path, $dev, $ino, $off)", "$path", "$dev", "$ino", "$off");
             _saveFailure ??= Prepare("INSERT OR REPLACE INTO failures (jail, ip, times) VALUES ($jail, $ip, $times)", "$jail", "$ip", "$times");
             _clearFailure ??= Prepare("DELETE FROM failures WHERE jail = $jail AND ip = $ip", "$jail", "$ip");
-            var own = _batching ? null : _connection.BeginTransaction();
+            var own = _batching ? null : WriteTransaction.Begin(_connection);
             var tx = own ?? Batch();
             foreach (var p in positions)
             {

@@ -33,7 +33,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     private SqliteCommand? _saveFailure;
     private SqliteCommand? _clearFailure;
     private bool _batching;
-    private SqliteTransaction? _batch;
+    private WriteTransaction? _batch;
 
     private SqliteStore(SqliteConnection connection) => _connection = connection;
 
@@ -50,7 +50,10 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             {
                 Directory.CreateDirectory(dir);
             }
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            // DefaultTimeout: Microsoft.Data.Sqlite retries a busy statement itself for up to 30 s by default,
+            // on top of busy_timeout; with the database locked by another process, every write held the
+            // engine loop that long, and control commands timed out behind it.
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 1 }.ToString());
             connection.Open();
             var store = new SqliteStore(connection) { Path = path };
             store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
@@ -90,7 +93,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
                 WriteBan(Batch(), ban);
                 return;
             }
-            using var tx = _connection.BeginTransaction();
+            using var tx = WriteTransaction.Begin(_connection);
             WriteBan(tx, ban);
             tx.Commit();
         }
@@ -110,18 +113,18 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             if (_batch is { } batch)
             {
                 // Inside an open batch: a savepoint undoes only the warm-up's rows.
-                batch.Save("warmup");
+                batch.Mark();
                 WriteBan(batch, ban);
-                batch.Rollback("warmup");
+                batch.UndoToMark();
                 return;
             }
-            using var tx = _connection.BeginTransaction();
+            using var tx = WriteTransaction.Begin(_connection);
             WriteBan(tx, ban);
             tx.Rollback();
         }
     }
 
-    private void WriteBan(SqliteTransaction tx, Ban ban)
+    private void WriteBan(WriteTransaction tx, Ban ban)
     {
         var address = ban.Address.ToString();
         var start = ban.Start.ToUnixTimeMilliseconds();
@@ -178,11 +181,31 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         {
             // Prepared once: every ban asks it, on the engine loop.
             _countHistory ??= Prepare("SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since", "$jail", "$ip", "$since");
-            _countHistory.Transaction = _batch;
             _countHistory.Parameters[0].Value = jail;
             _countHistory.Parameters[1].Value = address.ToString();
             _countHistory.Parameters[2].Value = since.ToUnixTimeMilliseconds();
             return Convert.ToInt32(_countHistory.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>The start of the latest ban of each address in each jail since <paramref name="since"/> (from the history).</summary>
+    public IReadOnlyList<(string Jail, IPAddress Address, DateTimeOffset Start)> LatestBans(DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT jail, ip, MAX(start_ms) FROM ban_history WHERE start_ms >= $since GROUP BY jail, ip";
+            Bind(cmd, ("$since", since.ToUnixTimeMilliseconds()));
+            using var reader = cmd.ExecuteReader();
+            var list = new List<(string, IPAddress, DateTimeOffset)>();
+            while (reader.Read())
+            {
+                if (AddressParser.TryParse(reader.GetString(1), out var address))
+                {
+                    list.Add((reader.GetString(0), address, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                }
+            }
+            return list;
         }
     }
 
@@ -270,12 +293,10 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         }
     }
 
-    // A command joins the open batch, if any: the connection refuses one that does not while a transaction is pending.
+    // A WriteTransaction is plain BEGIN/COMMIT on the connection: every command on it joins the open batch.
     private SqliteCommand Command()
     {
-        var cmd = _connection.CreateCommand();
-        cmd.Transaction = _batch;
-        return cmd;
+        return _connection.CreateCommand();
     }
 
     private SqliteCommand Prepare(string sql, params string[] names)
@@ -289,9 +310,10 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         return cmd;
     }
 
-    private static void RunPrepared(SqliteCommand cmd, SqliteTransaction? tx, params object?[] values)
+    // tx only documents which transaction a write joins: a WriteTransaction is the connection's own.
+    private static void RunPrepared(SqliteCommand cmd, WriteTransaction? tx, params object?[] values)
     {
-        cmd.Transaction = tx;
+        _ = tx;
         for (var i = 0; i < values.Length; i++)
         {
             cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
@@ -307,10 +329,10 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         }
     }
 
-    private void Run(SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    private void Run(WriteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
+        _ = tx;
         using var cmd = _connection.CreateCommand();
-        cmd.Transaction = tx;
         cmd.CommandText = sql;
         Bind(cmd, parameters);
         cmd.ExecuteNonQuery();

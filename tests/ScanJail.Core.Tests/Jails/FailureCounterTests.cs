@@ -19,6 +19,22 @@ public sealed class FailureCounterTests
     }
 
     [Fact]
+    public void Failures_spent_by_a_restored_ban_are_dropped_and_not_counted_again_when_read_again()
+    {
+        var counter = new FailureCounter(TimeSpan.FromMinutes(10), 3);
+        counter.Restore(A, [T0, T0.AddSeconds(1)]);
+        counter.Spent(A, T0.AddSeconds(2)); // the ban made at the third failure, read back after a crash
+        Assert.Equal(0, counter.Count);
+        Assert.Equal((0, false), counter.Add(A, T0.AddSeconds(2))); // the third line, read again
+        Assert.Equal((1, false), counter.Add(A, T0.AddSeconds(60))); // a new failure counts from one
+
+        var later = new FailureCounter(TimeSpan.FromMinutes(10), 3);
+        later.Restore(A, [T0, T0.AddSeconds(100)]);
+        later.Spent(A, T0.AddSeconds(50)); // an earlier ban: the failure after it still counts
+        Assert.Equal(1, later.FailuresOf(A, T0.AddSeconds(101)));
+    }
+
+    [Fact]
     public void Failures_older_than_findtime_by_the_lines_own_time_do_not_count()
     {
         var counter = new FailureCounter(TimeSpan.FromMinutes(10), 3);

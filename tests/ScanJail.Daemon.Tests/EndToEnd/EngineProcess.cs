@@ -45,6 +45,14 @@ public sealed class EngineProcess : IAsyncDisposable
     /// <summary>Starts <c>scanjail run -c DIR</c> and waits until its control socket answers.</summary>
     public static Task<EngineProcess> StartAsync(string dir, params string[] extra) => StartCoreAsync(dir, null, null, false, extra);
 
+    /// <summary>
+    /// Starts <c>scanjail run</c> through <paramref name="wrapper"/> (a program that ends by exec'ing its
+    /// arguments, such as <c>unshare -m sh -c 'mount ...; exec "$0" "$@"'</c>, so the PID stays the
+    /// engine's) with its database at <paramref name="database"/>.
+    /// </summary>
+    public static Task<EngineProcess> StartWrappedAsync(string dir, IReadOnlyList<string> wrapper, string database) =>
+        StartCoreAsync(dir, wrapper, null, false, [], database);
+
     /// <summary>As above, with extra environment variables and, when <paramref name="stdin"/>, a pipe to the engine's standard input (<see cref="Stdin"/>).</summary>
     public static Task<EngineProcess> StartAsync(string dir, IReadOnlyDictionary<string, string>? environment, bool stdin, params string[] extra) =>
         StartCoreAsync(dir, null, environment, stdin, extra);
@@ -54,11 +62,13 @@ public sealed class EngineProcess : IAsyncDisposable
     /// null) with <paramref name="environment"/> added to its own, and waits until its control socket answers.
     /// </summary>
     public static Task<EngineProcess> StartWithAsync(string dir, string? netns, IReadOnlyDictionary<string, string>? environment, params string[] extra) =>
-        StartCoreAsync(dir, netns, environment, false, extra);
+        StartCoreAsync(dir, netns is null ? null : ["ip", "netns", "exec", netns], environment, false, extra);
 
-    private static async Task<EngineProcess> StartCoreAsync(string dir, string? netns, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] extra)
+    private static async Task<EngineProcess> StartCoreAsync(string dir, IReadOnlyList<string>? wrapper, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] extra,
+        string? database = null)
     {
-        var engine = Launch(dir, netns, environment, stdin, ["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", "Debug", .. extra]);
+        var engine = Launch(dir, wrapper, environment, stdin,
+            ["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", database ?? Path.Combine(dir, "sj.db"), "--log-level", "Debug", .. extra]);
         try
         {
             await Wait.UntilAsync(() => engine.HasExited || engine.Output.Contains("Ready:", StringComparison.Ordinal), "the engine to start", engine);
@@ -82,13 +92,13 @@ public sealed class EngineProcess : IAsyncDisposable
         return await Cli.RunAsync(Path.Combine(BinDir, "scanjail.dll"), args);
     }
 
-    private static EngineProcess Launch(string dir, string? netns, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] args)
+    private static EngineProcess Launch(string dir, IReadOnlyList<string>? wrapper, IReadOnlyDictionary<string, string>? environment, bool stdin, string[] args)
     {
-        // `ip netns exec` execs the program in place, so the process is dotnet itself and its PID is the engine's.
-        var start = new ProcessStartInfo(netns is null ? "dotnet" : "ip") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin, UseShellExecute = false };
-        if (netns is not null)
+        // `ip netns exec` (and the other wrappers) exec the program in place, so the process is dotnet itself and its PID is the engine's.
+        var start = new ProcessStartInfo(wrapper is null ? "dotnet" : wrapper[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin, UseShellExecute = false };
+        if (wrapper is not null)
         {
-            foreach (var arg in (string[])["netns", "exec", netns, "dotnet"])
+            foreach (var arg in wrapper.Skip(1).Append("dotnet"))
             {
                 start.ArgumentList.Add(arg);
             }
@@ -144,6 +154,16 @@ public sealed class EngineProcess : IAsyncDisposable
 
     public Task<(int Code, string Stdout, string Stderr)> ClientAsync(params string[] args) =>
         Cli.RunAsync(Path.Combine(BinDir, "scanjail-client.dll"), ["--socket", Socket, .. args]);
+
+    /// <summary>SIGKILL to the engine and every child it started (its running action commands), as a crash or the OOM killer of a cgroup would.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -31,7 +31,11 @@ public sealed class ReloadTests : IDisposable
         Assert.Contains("colour", said, StringComparison.Ordinal);
 
         engine.Signal("HUP");
-        await Wait.UntilAsync(() => engine.Output.Contains("SIGHUP", StringComparison.Ordinal), "the SIGHUP reload to be refused", engine);
+        await Wait.UntilAsync(() => engine.Output.Contains("SIGHUP:", StringComparison.Ordinal), "the SIGHUP reload to be refused", engine);
+        var hangup = engine.Output[engine.Output.IndexOf("SIGHUP:", StringComparison.Ordinal)..];
+        Assert.Contains("fail:", engine.Output.Split('\n').First(l => l.Contains("SIGHUP:", StringComparison.Ordinal)), StringComparison.Ordinal); // logged as an error
+        Assert.Contains("no-such-filter", hangup, StringComparison.Ordinal); // with the errors listed
+        Assert.Contains("colour", hangup, StringComparison.Ordinal);
         Assert.False(engine.HasExited);
 
         // The old configuration still runs: its jail still counts and bans.
