@@ -360,8 +360,15 @@ public sealed partial class Engine : IAsyncDisposable
     /// <summary>Queues work from a timer. Loop work has its own unbounded lane: an expiry is never lost to a flooded inbox.</summary>
     private void Post(Action work) => _inbox.TryPost(new LoopWork(work));
 
-    /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
-    private async Task<T> OnLoop<T>(Func<T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the loop and returns its result. The loop's own task is returned, not
+    /// an async wrapper: the control reads (status, banned, stats) wait for it synchronously on thread-pool
+    /// threads, and a wrapper's completion is a continuation that needs a free pool thread. Under a storm of
+    /// readers every pool thread waited for a wrapper that no thread was left to complete, and the sources
+    /// (which run on the pool too) stopped reading (ControlStormTests). The loop's thread sets this task,
+    /// which releases a synchronous waiter at once; awaiting callers still continue on the pool.
+    /// </summary>
+    private Task<T> OnLoop<T>(Func<T> work)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var message = new LoopWork(() =>
@@ -376,10 +383,6 @@ public sealed partial class Engine : IAsyncDisposable
                 _release.AfterRelease(() => done.SetException(e));
             }
         });
-        if (!_inbox.TryPost(message))
-        {
-            throw new ChannelClosedException();
-        }
-        return await done.Task;
+        return _inbox.TryPost(message) ? done.Task : Task.FromException<T>(new ChannelClosedException());
     }
 }
