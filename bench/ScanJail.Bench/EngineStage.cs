@@ -36,7 +36,8 @@ internal static class EngineStage
             {
                 Task.Delay(1).GetAwaiter().GetResult();
             }
-            engine.GetStats(); // runs on the loop behind every failure already sent: all are counted
+            // Control work goes ahead of the source lanes: wait until the loop has emptied them, so all are counted.
+            engine.SettleAsync().GetAwaiter().GetResult();
             var elapsed = watch.Elapsed;
             var result = $"{engine.Counters.Failures.Value:N0} failures, {engine.Counters.Bans.Value:N0} bans";
             engine.DisposeAsync().AsTask().GetAwaiter().GetResult();

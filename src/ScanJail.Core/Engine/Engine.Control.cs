@@ -106,6 +106,18 @@ public sealed partial class Engine : IEngineControl
         return _scans.Report(now - since, now, a => active.TryGetValue(a, out var until) ? (true, until) : (false, null), top);
     }).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Completes once the loop has handled every message the sources had sent when it checked (control work
+    /// goes ahead of the source lanes, so a plain control call does not wait for them): for a replay's end.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        while (!await OnLoop(() => _inbox.IsEmpty))
+        {
+            await Task.Delay(1);
+        }
+    }
+
     public EngineStats GetStats() => OnLoop(() =>
     {
         var counters = Counters.Snapshot();

@@ -105,7 +105,7 @@ internal sealed class EngineInbox : IDisposable
         return false;
     }
 
-    private bool IsEmpty
+    public bool IsEmpty
     {
         get
         {
