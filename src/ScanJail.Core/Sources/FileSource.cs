@@ -51,6 +51,18 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
                     Rescan(glob, watchers);
                 }
 
+                if (!_startedSignal.Task.IsCompleted)
+                {
+                    // Every tail takes its start offset before any reading: reading waits on the engine
+                    // (a backlog from a saved position can take minutes), and Started must not wait for it.
+                    foreach (var tail in _tails.Values)
+                    {
+                        tail.Begin(context);
+                    }
+
+                    _startedSignal.TrySetResult();
+                }
+
                 foreach (var tail in _tails.Values)
                 {
                     await tail.PumpAsync(context, cancellationToken);
@@ -61,9 +73,6 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
                     ForgetIdleTails();
                 }
 
-                // After the first pass every tail has opened its file (or found it missing) and
-                // taken its start offset.
-                _startedSignal.TrySetResult();
                 await _signal.WaitAsync(cancellationToken);
             }
         }

@@ -29,6 +29,36 @@ internal sealed class FileTail(string path, TailStart start, ILogger logger) : I
     /// <summary>True when nothing is open and the path is gone: a glob may forget this tail.</summary>
     public bool IsIdle => _current is null && _retired.Count == 0;
 
+    /// <summary>
+    /// Opens the file, if it exists, and takes the start offset without reading a line: reading can wait
+    /// on the engine (back-pressure), and the offset must be taken before the engine says it is ready,
+    /// or lines appended in between would be skipped by a tail starting at the end.
+    /// </summary>
+    public void Begin(ReadContext context)
+    {
+        try
+        {
+            if (FileIdentity.TryOfPath(Path, out _, out var errno))
+            {
+                // A file rotated while the engine was down becomes a retired reader, read first by PumpAsync.
+                if (_current is null)
+                {
+                    _ = Open(context);
+                }
+            }
+            else if (FileIdentity.IsMissing(errno) && !_checked)
+            {
+                // Missing when the source starts: whatever appears later is new and read from its start.
+                _fromStart = true;
+                _checked = true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // PumpAsync meets the same error at once, and counts and logs it.
+        }
+    }
+
     /// <summary>Reads whatever is new in the rotated-away files, then in the current one.</summary>
     public async Task PumpAsync(ReadContext context, CancellationToken cancellationToken)
     {
@@ -133,9 +163,10 @@ internal sealed class FileTail(string path, TailStart start, ILogger logger) : I
             }
         }
 
-        if (_current is null && exists)
+        if (_current is null && exists && Open(context))
         {
-            await OpenAsync(context, cancellationToken);
+            // The rest of the file rotated while the engine was down comes before the new file.
+            await PumpRetiredAsync(context, cancellationToken);
         }
 
         if (_current is not null)
@@ -164,7 +195,9 @@ internal sealed class FileTail(string path, TailStart start, ILogger logger) : I
         }
     }
 
-    private async Task OpenAsync(ReadContext context, CancellationToken cancellationToken)
+    // Opens the path and takes the start offset; returns whether the rest of a file rotated while the
+    // engine was down was found and queued as a retired reader, to be read before the new file.
+    private bool Open(ReadContext context)
     {
         FileReader reader;
         try
@@ -173,7 +206,7 @@ internal sealed class FileTail(string path, TailStart start, ILogger logger) : I
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return; // gone again between stat and open: the next wake-up sees it
+            return false; // gone again between stat and open: the next wake-up sees it
         }
 
         _checked = true;
@@ -181,7 +214,7 @@ internal sealed class FileTail(string path, TailStart start, ILogger logger) : I
         if (_opened)
         {
             reader.Restart(0);
-            return;
+            return false;
         }
 
         _opened = true;
@@ -199,7 +232,7 @@ internal sealed class FileTail(string path, TailStart start, ILogger logger) : I
         else if (saved is not null)
         {
             reader.Restart(0);
-            await FinishRotatedWhileDownAsync(saved, context, cancellationToken);
+            return FindRotatedWhileDown(saved, context);
         }
         else if (_fromStart)
         {
@@ -209,17 +242,19 @@ internal sealed class FileTail(string path, TailStart start, ILogger logger) : I
         {
             reader.StartAt(reader.Length);
         }
+
+        return false;
     }
 
     // The file read last time was rotated while the engine was down: if logrotate's default name
     // (path.1) still holds it, read its rest first so the lines written before the rotation count.
-    private async Task FinishRotatedWhileDownAsync(FilePosition saved, ReadContext context, CancellationToken cancellationToken)
+    private bool FindRotatedWhileDown(FilePosition saved, ReadContext context)
     {
         var rotatedPath = Path + ".1";
         if (!FileIdentity.TryOfPath(rotatedPath, out var identity, out _)
             || identity.Device != saved.Device || identity.Inode != saved.Inode)
         {
-            return;
+            return false;
         }
 
         FileReader rotated;
@@ -230,19 +265,19 @@ internal sealed class FileTail(string path, TailStart start, ILogger logger) : I
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             logger.RotatedUnreadable(path, rotatedPath, e.Message);
-            return;
+            return false;
         }
 
         if (rotated.Identity != identity || saved.Offset > rotated.Length)
         {
             rotated.Dispose();
-            return;
+            return false;
         }
 
         rotated.Restart(saved.Offset);
         _retired.Add(rotated);
         context.Counters.Rotations.Increment();
         logger.RotatedWhileDown(path, rotatedPath);
-        await rotated.ReadAvailableAsync(context, _current?.Position, cancellationToken);
+        return true;
     }
 }
