@@ -13,15 +13,7 @@ public sealed class ActionFailureTests : IDisposable
             ban: [sh, -c, 'echo "firewall tool exploded" >&2; exit 3']
             unban: [sh, -c, 'exit 3']
             """);
-        _config.WriteJailYaml($$"""
-            jails:
-              ssh:
-                source: { file: {{_config.AuthLog}} }
-                filter: sshd
-                maxretry: 1
-                bantime: 1h
-                actions: [broken, record]
-            """);
+        _config.WriteSshJail("broken, record");
         _config.TouchAuthLog();
         await using var engine = await EngineProcess.StartAsync(_config.Dir);
         TestConfig.Append(_config.AuthLog, TestConfig.SshFailure("192.0.2.200"));

@@ -147,15 +147,7 @@ public sealed class DatabaseFaultTests : IDisposable
     private void WriteConfig()
     {
         _config.WriteRecordAction();
-        _config.WriteJailYaml($$"""
-            jails:
-              ssh:
-                source: { file: {{_config.AuthLog}} }
-                filter: sshd
-                maxretry: 1
-                bantime: 1h
-                actions: [record]
-            """);
+        _config.WriteSshJail("record");
         _config.TouchAuthLog();
     }
 

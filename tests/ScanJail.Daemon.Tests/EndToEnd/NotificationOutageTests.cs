@@ -95,15 +95,7 @@ public sealed class NotificationOutageTests : IDisposable
     private async Task<EngineProcess> StartAsync(string notification)
     {
         _config.WriteRecordAction();
-        _config.WriteJailYaml($$"""
-            jails:
-              ssh:
-                source: { file: {{_config.AuthLog}} }
-                filter: sshd
-                maxretry: 1
-                bantime: 1h
-                actions: [record, {{notification}}]
-            """);
+        _config.WriteSshJail($"record, {notification}");
         _config.TouchAuthLog();
         var engine = await EngineProcess.StartAsync(_config.Dir);
         TestConfig.Append(_config.AuthLog, TestConfig.SshFailure(Address));

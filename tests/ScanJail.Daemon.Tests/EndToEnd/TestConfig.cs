@@ -37,6 +37,17 @@ public sealed class TestConfig : IDisposable
 
     public void WriteJailYaml(string text) => File.WriteAllText(Path.Combine(Dir, "jail.yaml"), text);
 
+    /// <summary>One jail <c>ssh</c> on the auth log, banning at the first failure for an hour, through <paramref name="actions"/>.</summary>
+    public void WriteSshJail(string actions) => WriteJailYaml($$"""
+        jails:
+          ssh:
+            source: { file: {{AuthLog}} }
+            filter: sshd
+            maxretry: 1
+            bantime: 1h
+            actions: [{{actions}}]
+        """);
+
     /// <summary>The acceptance example's record action: ban/unban lines appended to actions.log.</summary>
     public void WriteRecordAction() => File.WriteAllText(Path.Combine(Dir, "actions", "record.yaml"), $"""
         ban:   [sh, -c, 'printf "ban %s %s\n" "$1" "$2" >> "$3"', record, "<jail>", "<ip>", "{ActionsLog}"]
