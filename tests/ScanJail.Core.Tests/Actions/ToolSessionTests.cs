@@ -9,6 +9,7 @@ using ScanJail.Core.Bans;
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Tests.Filtering;
 using static ScanJail.Core.Tests.Actions.Fixtures;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Core.Tests.Actions;
 

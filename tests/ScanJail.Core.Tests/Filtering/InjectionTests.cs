@@ -1,6 +1,7 @@
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Filtering;
 using ScanJail.Core.Filtering.Fail2Ban;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Core.Tests.Filtering;
 

@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Filtering;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Core.Tests.Filtering;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Filtering;
 using ScanJail.Core.Net;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Core.Tests.Filtering;
 

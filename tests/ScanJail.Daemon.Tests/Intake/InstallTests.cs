@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Daemon.Tests.Intake;
 
@@ -12,7 +13,7 @@ public sealed class InstallTests : IDisposable
     [Fact]
     public async Task Make_install_lays_out_programs_configuration_units_and_uninstall_removes_them()
     {
-        var (code, output) = await RunAsync("make", RepoRoot.Path, "install", $"DESTDIR={_dest}", $"PUBLISH={_publish}");
+        var (code, output) = await RunAsync("make", RepositoryRoot.Path, "install", $"DESTDIR={_dest}", $"PUBLISH={_publish}");
         Assert.True(code == 0, output);
 
         string[] expected =
@@ -27,7 +28,7 @@ public sealed class InstallTests : IDisposable
         {
             Assert.True(Path.Exists(Path.Combine(_dest, path)), $"{path} is missing after make install\n{output}");
         }
-        var listener = File.Exists(Path.Combine(RepoRoot.Path, "src/ScanJail.Listener/ScanJail.Listener.csproj"));
+        var listener = File.Exists(Path.Combine(RepositoryRoot.Path, "src/ScanJail.Listener/ScanJail.Listener.csproj"));
         Assert.Equal(listener, File.Exists(Path.Combine(_dest, "usr/local/lib/systemd/system/scanjail-listener.service")));
         Assert.Equal(listener, Path.Exists(Path.Combine(_dest, "usr/local/bin/scanjail-listener")));
 
@@ -55,10 +56,10 @@ public sealed class InstallTests : IDisposable
 
         // An admin's edited jail.yaml survives a second install.
         await File.WriteAllTextAsync(Path.Combine(_dest, "etc/scanjail/jail.yaml"), "jails: {}\n");
-        Assert.Equal(0, (await RunAsync("make", RepoRoot.Path, "install", $"DESTDIR={_dest}", $"PUBLISH={_publish}")).Code);
+        Assert.Equal(0, (await RunAsync("make", RepositoryRoot.Path, "install", $"DESTDIR={_dest}", $"PUBLISH={_publish}")).Code);
         Assert.Equal("jails: {}\n", await File.ReadAllTextAsync(Path.Combine(_dest, "etc/scanjail/jail.yaml")));
 
-        Assert.Equal(0, (await RunAsync("make", RepoRoot.Path, "uninstall", $"DESTDIR={_dest}")).Code);
+        Assert.Equal(0, (await RunAsync("make", RepositoryRoot.Path, "uninstall", $"DESTDIR={_dest}")).Code);
         Assert.False(Path.Exists(Path.Combine(_dest, "usr/local/bin/scanjail")));
         Assert.False(Path.Exists(Path.Combine(_dest, "usr/local/lib/scanjail")));
         Assert.False(Path.Exists(Path.Combine(_dest, "usr/local/lib/systemd/system/scanjail.service")));

@@ -1,4 +1,5 @@
 using ScanJail.Daemon.Tests.EndToEnd;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Daemon.Tests.Intake;
 
@@ -19,7 +20,7 @@ public sealed class RsyslogEndToEndTests : IDisposable
     {
         var socket = Path.Combine(_config.Dir, "rsyslog.sock");
         var file = Path.Combine(_config.Dir, "auth.log");
-        var snippet = (await File.ReadAllTextAsync(Path.Combine(RepoRoot.Path, "packaging/rsyslog/10-scanjail-file.conf")))
+        var snippet = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "packaging/rsyslog/10-scanjail-file.conf")))
             .Replace("/run/scanjail/rsyslog.sock", socket, StringComparison.Ordinal)
             .Replace("/var/log/scanjail/auth.log", file, StringComparison.Ordinal);
         _config.WriteRecordAction();
@@ -52,7 +53,7 @@ public sealed class RsyslogEndToEndTests : IDisposable
     {
         var port = FreePort.Tcp();
         var socket = Path.Combine(_config.Dir, "in.sock");
-        var snippet = (await File.ReadAllTextAsync(Path.Combine(RepoRoot.Path, "packaging/rsyslog/20-scanjail-forward.conf")))
+        var snippet = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "packaging/rsyslog/20-scanjail-forward.conf")))
             .Replace("target=\"192.0.2.1\" port=\"6514\"", $"target=\"127.0.0.1\" port=\"{port}\"", StringComparison.Ordinal);
         Assert.Contains($"port=\"{port}\"", snippet, StringComparison.Ordinal);
         _config.WriteRecordAction();

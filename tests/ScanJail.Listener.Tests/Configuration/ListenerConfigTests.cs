@@ -2,6 +2,7 @@ using ScanJail.Core.Configuration;
 using ScanJail.Core.Syslog;
 using ScanJail.Listener.Configuration;
 using ScanJail.Listener.Tests.Lab;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Configuration;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 

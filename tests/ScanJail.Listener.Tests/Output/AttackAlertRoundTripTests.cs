@@ -7,6 +7,7 @@ using ScanJail.Core.Syslog;
 using ScanJail.Listener.Configuration;
 using ScanJail.Listener.Output;
 using ScanJail.Listener.Packets;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Output;
 

@@ -1,4 +1,4 @@
-namespace ScanJail.Core.Tests.Filtering;
+namespace ScanJail.Tests.Support;
 
 /// <summary>The folder holding ScanJail.sln, found by walking up from the test binaries.</summary>
 internal static class RepositoryRoot
