@@ -57,6 +57,15 @@ public sealed partial class SqliteStore
     // Opened at the batch's first write: a batch of messages that wrote nothing costs nothing.
     private WriteTransaction Batch() => _batch ??= WriteTransaction.Begin(_connection);
 
+    // Inside a batch, a write first opens the batch's transaction (its BEGIN), if this is the batch's first write.
+    private void JoinBatch()
+    {
+        if (_batching)
+        {
+            _ = Batch();
+        }
+    }
+
     /// <summary>
     /// Writes positions and changed failure entries atomically. <paramref name="failures"/> are the
     /// entries to keep (times of each); <paramref name="cleared"/> the ones that no longer have any.
@@ -72,11 +81,12 @@ public sealed partial class SqliteStore
             _savePosition ??= Prepare("INSERT OR REPLACE INTO positions (path, device, inode, offset) VALUES ($path, $dev, $ino, $off)", "$path", "$dev", "$ino", "$off");
             _saveFailure ??= Prepare("INSERT OR REPLACE INTO failures (jail, ip, times) VALUES ($jail, $ip, $times)", "$jail", "$ip", "$times");
             _clearFailure ??= Prepare("DELETE FROM failures WHERE jail = $jail AND ip = $ip", "$jail", "$ip");
-            var own = _batching ? null : WriteTransaction.Begin(_connection);
-            var tx = own ?? Batch();
+            // Its own transaction, or the open batch's; disposed unfinished (a failed write), it rolls back.
+            using var own = _batching ? null : WriteTransaction.Begin(_connection);
+            JoinBatch();
             foreach (var p in positions)
             {
-                RunPrepared(_savePosition, tx, p.Path, unchecked((long)p.Device), unchecked((long)p.Inode), p.Offset);
+                RunPrepared(_savePosition, p.Path, unchecked((long)p.Device), unchecked((long)p.Inode), p.Offset);
             }
             var text = new System.Text.StringBuilder();
             foreach (var (jail, address, times) in failures)
@@ -86,17 +96,13 @@ public sealed partial class SqliteStore
                 {
                     text.Append(text.Length == 0 ? "" : ",").Append(t.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
-                RunPrepared(_saveFailure, tx, jail, address.ToString(), text.ToString());
+                RunPrepared(_saveFailure, jail, address.ToString(), text.ToString());
             }
             foreach (var (jail, address) in cleared)
             {
-                RunPrepared(_clearFailure, tx, jail, address.ToString());
+                RunPrepared(_clearFailure, jail, address.ToString());
             }
-            if (own is not null)
-            {
-                own.Commit();
-                own.Dispose();
-            }
+            own?.Commit();
         }
     }
 }

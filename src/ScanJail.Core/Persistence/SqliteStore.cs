@@ -90,11 +90,12 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         {
             if (_batching)
             {
-                WriteBan(Batch(), ban);
+                JoinBatch();
+                WriteBan(ban);
                 return;
             }
             using var tx = WriteTransaction.Begin(_connection);
-            WriteBan(tx, ban);
+            WriteBan(ban);
             tx.Commit();
         }
     }
@@ -114,17 +115,17 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             {
                 // Inside an open batch: a savepoint undoes only the warm-up's rows.
                 batch.Mark();
-                WriteBan(batch, ban);
+                WriteBan(ban);
                 batch.UndoToMark();
                 return;
             }
             using var tx = WriteTransaction.Begin(_connection);
-            WriteBan(tx, ban);
+            WriteBan(ban);
             tx.Rollback();
         }
     }
 
-    private void WriteBan(WriteTransaction tx, Ban ban)
+    private void WriteBan(Ban ban)
     {
         var address = ban.Address.ToString();
         var start = ban.Start.ToUnixTimeMilliseconds();
@@ -135,9 +136,9 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             VALUES ($jail, $ip, $start, $end, $failures, $count, $fields, $manual)
             """, "$jail", "$ip", "$start", "$end", "$failures", "$count", "$fields", "$manual");
         _insertHistory ??= Prepare("INSERT INTO ban_history (jail, ip, start_ms) VALUES ($jail, $ip, $start)", "$jail", "$ip", "$start");
-        RunPrepared(_insertBan, tx, ban.Jail, address, start, ban.End?.ToUnixTimeMilliseconds(), ban.Failures, ban.Count,
+        RunPrepared(_insertBan, ban.Jail, address, start, ban.End?.ToUnixTimeMilliseconds(), ban.Failures, ban.Count,
             JsonSerializer.Serialize(ban.Fields), ban.Manual ? 1 : 0);
-        RunPrepared(_insertHistory, tx, ban.Jail, address, start);
+        RunPrepared(_insertHistory, ban.Jail, address, start);
     }
 
     public void RemoveBan(string jail, IPAddress address)
@@ -145,7 +146,8 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         lock (_gate)
         {
             _deleteBan ??= Prepare("DELETE FROM bans WHERE jail = $jail AND ip = $ip", "$jail", "$ip");
-            RunPrepared(_deleteBan, _batching ? Batch() : null, jail, address.ToString());
+            JoinBatch();
+            RunPrepared(_deleteBan, jail, address.ToString());
         }
     }
 
@@ -214,7 +216,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     {
         lock (_gate)
         {
-            Run(_batch, "DELETE FROM ban_history WHERE start_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
+            Run("DELETE FROM ban_history WHERE start_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
         }
     }
 
@@ -250,7 +252,8 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     {
         lock (_gate)
         {
-            Run(_batching ? Batch() : null, "INSERT OR REPLACE INTO cursors (source, cursor) VALUES ($source, $cursor)", ("$source", key), ("$cursor", cursor));
+            JoinBatch();
+            Run("INSERT OR REPLACE INTO cursors (source, cursor) VALUES ($source, $cursor)", ("$source", key), ("$cursor", cursor));
         }
     }
 
@@ -310,10 +313,9 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         return cmd;
     }
 
-    // tx only documents which transaction a write joins: a WriteTransaction is the connection's own.
-    private static void RunPrepared(SqliteCommand cmd, WriteTransaction? tx, params object?[] values)
+    // A WriteTransaction is the connection's own (plain BEGIN): a command joins whichever is open.
+    private static void RunPrepared(SqliteCommand cmd, params object?[] values)
     {
-        _ = tx;
         for (var i = 0; i < values.Length; i++)
         {
             cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
@@ -325,13 +327,12 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     {
         lock (_gate)
         {
-            Run(null, sql);
+            Run(sql);
         }
     }
 
-    private void Run(WriteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    private void Run(string sql, params (string Name, object? Value)[] parameters)
     {
-        _ = tx;
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
         Bind(cmd, parameters);
