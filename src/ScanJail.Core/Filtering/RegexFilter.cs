@@ -38,16 +38,7 @@ internal sealed class RegexFilter(
     public FilterResult Match(string line, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(line);
-        // The regex timeout is wall-clock time: under load a GC pause or a descheduled thread made an
-        // ordinary line time out, and a failure was lost (seen once or a few times in a million lines).
-        // A second try tells the two apart: a stall seldom hits the same line twice, while a line that
-        // really backtracks times out again, so it costs at most two timeouts.
-        if ((TryMatch(line, now) ?? TryMatch(line, now)) is { } result)
-        {
-            return result;
-        }
-        FilterCounters.RegexTimeouts.Increment();
-        return FilterResult.Missed;
+        return TimeoutRetry.Match(this, line, now, static (filter, l, n) => filter.TryMatch(l, n));
     }
 
     // Null when a regex timed out.
