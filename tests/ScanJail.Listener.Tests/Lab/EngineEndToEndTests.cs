@@ -15,19 +15,16 @@ namespace ScanJail.Listener.Tests.Lab;
 public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sjl-e2e-").FullName;
-    private Process? _engine;
-    private readonly StringBuilder _engineOutput = new();
+    private LabEngine? _engine;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        if (_engine is { HasExited: false })
+        if (_engine is not null)
         {
-            _engine.Kill();
-            await _engine.WaitForExitAsync();
+            await _engine.DisposeAsync();
         }
-        _engine?.Dispose();
         await Run.Async("ip", ["netns", "exec", lab.Victim, "iptables", "-F", "INPUT"]);
         Directory.Delete(_dir, recursive: true);
     }
@@ -42,7 +39,7 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
         await StartEngineAsync(rsyslog.LogFile, bantime: "20s");
 
         var first = await lab.NmapAsync("-sS", "-T4", "-p", "1-1024", LabNetwork.VictimV4);
-        await Wait.UntilAsync(() => DropRuleCount().Result == 1, "the DROP rule", () => _engineOutput.ToString());
+        await Wait.UntilAsync(() => DropRuleCount().Result == 1, "the DROP rule", EngineOutput);
         // Once the rule is in, every probe is dropped: nmap reports the ports filtered.
         var during = await lab.NmapAsync("-sS", "-T4", "--max-retries", "0", "--host-timeout", "20s", "-p", "1-20", LabNetwork.VictimV4);
         Assert.Equal(20, CountState(during, "filtered"));
@@ -60,7 +57,7 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
         var text = await Run.CheckedAsync("dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail-client.dll"), "--socket", Path.Combine(_dir, "sj.sock"), "report");
         Assert.Contains("  ports:   1024 (1-1024)", text, StringComparison.Ordinal);
         // Unbanned at bantime (the same ports are inside the listener's suppress window, so no new ban).
-        await Wait.UntilAsync(() => DropRuleCount().Result == 0, "the unban", () => _engineOutput.ToString(), seconds: 60);
+        await Wait.UntilAsync(() => DropRuleCount().Result == 0, "the unban", EngineOutput, seconds: 60);
         var after = await lab.NmapAsync("-sS", "-T4", "-p", "1-20", LabNetwork.VictimV4);
         Assert.Equal(20, CountState(after, "closed"));
         var answered = CountState(first, "closed") + CountState(first, "open");
@@ -89,28 +86,10 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
             ban: [iptables, -I, INPUT, -s, "<ip>", -j, DROP]
             unban: [iptables, -D, INPUT, -s, "<ip>", -j, DROP]
             """);
-        var start = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in (string[])["netns", "exec", lab.Victim, "dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail.dll"),
-            "run", "-c", _dir, "--socket", Path.Combine(_dir, "sj.sock"), "--db", Path.Combine(_dir, "sj.db")])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        _engine = Process.Start(start)!;
-        _engine.OutputDataReceived += (_, e) => { lock (_engineOutput) { _engineOutput.AppendLine(e.Data); } };
-        _engine.ErrorDataReceived += (_, e) => { lock (_engineOutput) { _engineOutput.AppendLine(e.Data); } };
-        _engine.BeginOutputReadLine();
-        _engine.BeginErrorReadLine();
-        await Wait.UntilAsync(() => _engine.HasExited || EngineOutput().Contains("Ready:", StringComparison.Ordinal), "the engine", EngineOutput);
-        Assert.False(_engine.HasExited, EngineOutput());
+        _engine = await LabEngine.StartAsync(lab.Victim, _dir);
     }
 
-    private string EngineOutput()
-    {
-        lock (_engineOutput)
-        {
-            return _engineOutput.ToString();
-        }
-    }
+    private string EngineOutput() => _engine?.Output ?? "";
 
     private async Task<int> DropRuleCount()
     {

@@ -21,8 +21,7 @@ public sealed partial class SpoofingTests(LabNetwork lab) : IAsyncLifetime
     private const string Gateway = "192.0.2.254";
     private const string Resolver = "192.0.2.53";
     private readonly string _dir = Directory.CreateTempSubdirectory("sjl-spoof-").FullName;
-    private readonly StringBuilder _engineOutput = new();
-    private Process? _engine;
+    private LabEngine? _engine;
 
     [Fact]
     public async Task Probes_spoofed_from_the_gateway_the_resolver_and_the_host_itself_never_lead_to_a_ban()
@@ -92,19 +91,7 @@ public sealed partial class SpoofingTests(LabNetwork lab) : IAsyncLifetime
                 ignoreself: false
                 actions: [record]
             """);
-        var start = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in (string[])["netns", "exec", lab.Victim, "dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail.dll"),
-            "run", "-c", _dir, "--socket", Path.Combine(_dir, "sj.sock"), "--db", Path.Combine(_dir, "sj.db"), "--log-level", "debug"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        _engine = Process.Start(start)!;
-        _engine.OutputDataReceived += (_, e) => { lock (_engineOutput) { _engineOutput.AppendLine(e.Data); } };
-        _engine.ErrorDataReceived += (_, e) => { lock (_engineOutput) { _engineOutput.AppendLine(e.Data); } };
-        _engine.BeginOutputReadLine();
-        _engine.BeginErrorReadLine();
-        await Wait.UntilAsync(() => _engine.HasExited || EngineOutput().Contains("Ready:", StringComparison.Ordinal), "the engine", EngineOutput);
-        Assert.False(_engine.HasExited, EngineOutput());
+        _engine = await LabEngine.StartAsync(lab.Victim, _dir, "--log-level", "debug");
     }
 
     private async Task<long> LinesRead()
@@ -114,24 +101,16 @@ public sealed partial class SpoofingTests(LabNetwork lab) : IAsyncLifetime
         return json.RootElement.GetProperty("counters").GetProperty("lines.read").GetInt64();
     }
 
-    private string EngineOutput()
-    {
-        lock (_engineOutput)
-        {
-            return _engineOutput.ToString();
-        }
-    }
+    private string EngineOutput() => _engine?.Output ?? "";
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        if (_engine is { HasExited: false })
+        if (_engine is not null)
         {
-            _engine.Kill();
-            await _engine.WaitForExitAsync();
+            await _engine.DisposeAsync();
         }
-        _engine?.Dispose();
         await Run.Async("ip", ["-n", lab.Victim, "route", "del", "default"]);
         await Run.Async("ip", ["netns", "exec", lab.Victim, "sysctl", "-q", "-w", "net.ipv4.conf.sjv0.accept_local=0"]);
         Directory.Delete(_dir, recursive: true);
