@@ -24,7 +24,7 @@ public sealed partial class ToolSessionTests : IAsyncLifetime
 
     public async Task InitializeAsync() => await OkAsync("ip", "netns", "add", _ns);
 
-    public async Task DisposeAsync() => await RunAsync("ip", "netns", "del", _ns);
+    public async Task DisposeAsync() => await Run.Async("ip", "netns", "del", _ns);
 
     /// <summary>The shipped file, with every nft run inside the test's namespace.</summary>
     private CommandVerbRunner Runner()
@@ -52,7 +52,7 @@ public sealed partial class ToolSessionTests : IAsyncLifetime
 
     /// <summary>The table, or nothing while the action has not created it yet.</summary>
     private string SetsNow() =>
-        RunAsync("ip", "netns", "exec", _ns, "nft", "list", "table", "inet", "sj-ssh").Result.Stdout;
+        Run.Async("ip", "netns", "exec", _ns, "nft", "list", "table", "inet", "sj-ssh").Result.Stdout;
 
     [Fact]
     public async Task Bans_go_through_one_kept_open_nft_and_land_in_the_kernel()
@@ -194,23 +194,10 @@ public sealed partial class ToolSessionTests : IAsyncLifetime
         Assert.Contains(errors.Items, e => e.Message.Contains(message, StringComparison.Ordinal));
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] argv)
-    {
-        var start = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in argv.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(Bounded());
-        return (process.ExitCode, await stdout, await stderr);
-    }
 
     private static async Task<(int Code, string Stdout, string Stderr)> OkAsync(params string[] argv)
     {
-        var result = await RunAsync(argv);
+        var result = await Run.Async(argv);
         Assert.True(result.Code == 0, $"{string.Join(' ', argv)}: {result.Stderr}");
         return result;
     }

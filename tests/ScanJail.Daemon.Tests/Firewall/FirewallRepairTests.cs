@@ -1,4 +1,5 @@
 using ScanJail.Daemon.Tests.EndToEnd;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Daemon.Tests.Firewall;
 

@@ -1,3 +1,4 @@
+using ScanJail.Tests.Support;
 namespace ScanJail.Daemon.Tests.Firewall;
 
 /// <summary>

@@ -2,7 +2,7 @@ using ScanJail.Core.Configuration;
 using ScanJail.Core.Syslog;
 using ScanJail.Listener.Configuration;
 using ScanJail.Listener.Tests.Lab;
-using ScanJail.Tests.Support;
+using RepositoryRoot = ScanJail.Tests.Support.RepositoryRoot;
 
 namespace ScanJail.Listener.Tests.Configuration;
 

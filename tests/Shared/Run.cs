@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ScanJail.Daemon.Tests.Firewall;
+namespace ScanJail.Tests.Support;
 
 /// <summary>Runs a program (argv, no shell) to its end, bounded in time, with its output.</summary>
 internal static class Run
