@@ -16,7 +16,7 @@ namespace ScanJail.Core.Engine;
 /// <c>usedns</c>: handed to <paramref name="resolver"/> (yes), or dropped and counted (no, warn).
 /// </summary>
 internal sealed class LineRouter(
-    IReadOnlyList<JailRoute> routes, ChannelWriter<EngineMessage> inbox, EngineCounters counters, TimeProvider time, bool replay,
+    JailRoute[] routes, ChannelWriter<EngineMessage> inbox, EngineCounters counters, TimeProvider time, bool replay,
     HostResolver? resolver = null, ILogger? logger = null)
 {
     private const int PositionEvery = 512;
@@ -29,39 +29,42 @@ internal sealed class LineRouter(
     /// <summary>Routes until <paramref name="lines"/> completes (its source stopped), then sends the last position.</summary>
     public async Task RunAsync(ChannelReader<LogLine> lines)
     {
-        FilePosition? pending = null;
+        // The last line with a position none of whose failures is pending: its position is taken (an
+        // allocation) only when it is sent, not for every line read.
+        LogLine? pending = null;
         var sincePosition = 0;
         var failures = new List<Failure>(2);
         // The failures of the lines read so far, sent as one message when no line is waiting (so a
         // live tail's failure goes out at once) or when the batch is full.
         var batch = new List<Failure>();
-        FilePosition? batchPosition = null;
+        LogLine? batchLine = null;
         while (await lines.WaitToReadAsync(CancellationToken.None))
         {
             while (lines.TryRead(out var line))
             {
                 Route(line, failures);
+                var positioned = line.HasPosition;
                 if (failures.Count > 0)
                 {
                     batch.AddRange(failures);
-                    batchPosition = line.Position ?? batchPosition;
+                    batchLine = positioned ? line : batchLine;
                 }
-                if (line.Position is { } position)
+                if (positioned)
                 {
-                    pending = failures.Count > 0 ? null : position;
+                    pending = failures.Count > 0 ? null : line;
                     sincePosition = failures.Count > 0 ? 0 : sincePosition + 1;
                 }
                 failures.Clear();
                 var idle = lines.Count == 0;
                 if (batch.Count > 0 && (idle || batch.Count >= MaxBatch || sincePosition >= PositionEvery))
                 {
-                    await inbox.WriteAsync(new FailuresFound(batch, batchPosition), CancellationToken.None);
+                    await inbox.WriteAsync(new FailuresFound(batch, batchLine?.Position), CancellationToken.None);
                     batch = [];
-                    batchPosition = null;
+                    batchLine = null;
                 }
                 if (pending is not null && (sincePosition >= PositionEvery || idle))
                 {
-                    await inbox.WriteAsync(new PositionReached(pending), CancellationToken.None);
+                    await inbox.WriteAsync(new PositionReached(pending.Position!), CancellationToken.None);
                     pending = null;
                     sincePosition = 0;
                 }
@@ -69,11 +72,11 @@ internal sealed class LineRouter(
         }
         if (batch.Count > 0)
         {
-            await inbox.WriteAsync(new FailuresFound(batch, batchPosition), CancellationToken.None);
+            await inbox.WriteAsync(new FailuresFound(batch, batchLine?.Position), CancellationToken.None);
         }
         if (pending is not null)
         {
-            await inbox.WriteAsync(new PositionReached(pending), CancellationToken.None);
+            await inbox.WriteAsync(new PositionReached(pending.Position!), CancellationToken.None);
         }
     }
 

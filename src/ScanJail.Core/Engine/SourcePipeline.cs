@@ -54,12 +54,12 @@ internal sealed class SourcePipeline : IAsyncDisposable
         foreach (var (_, (config, routes)) in byPath)
         {
             var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>());
-            var router = new LineRouter(routes, inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>());
+            var router = new LineRouter([.. routes], inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>());
             pipeline.Add(source, router, loggers.CreateLogger<SourcePipeline>());
         }
         foreach (var (source, routes) in IntakeSources.Create(jails, cursors, time, loggers))
         {
-            pipeline.Add(source, new LineRouter(routes, inbox, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
+            pipeline.Add(source, new LineRouter([.. routes], inbox, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
         }
         return pipeline;
     }

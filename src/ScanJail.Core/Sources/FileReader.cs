@@ -15,6 +15,7 @@ internal sealed class FileReader : IDisposable
     private static readonly UTF8Encoding Decoder = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly SafeFileHandle _handle;
+    private readonly FilePosition _file;
     private byte[]? _pending;
     private int _pendingLength;
     private bool _discarding;
@@ -24,6 +25,7 @@ internal sealed class FileReader : IDisposable
         Path = path;
         _handle = handle;
         Identity = identity;
+        _file = new FilePosition(path, identity.Device, identity.Inode, 0);
     }
 
     /// <summary>The path lines are reported under (the followed path, even when reading a rotated-away file).</summary>
@@ -214,6 +216,6 @@ internal sealed class FileReader : IDisposable
 
         context.Counters.Lines.Increment();
         var text = Decoder.GetString(body);
-        return new LogLine(text, Path, readAt, reportAs ?? Position);
+        return reportAs is null ? new LogLine(text, Path, readAt, _file, LineEnd) : new LogLine(text, Path, readAt, reportAs);
     }
 }

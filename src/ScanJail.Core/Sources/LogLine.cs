@@ -6,4 +6,25 @@ namespace ScanJail.Core.Sources;
 /// saved by the engine once the line has been counted, so a restart neither misses nor repeats it.
 /// <paramref name="Origin"/> is the host that sent it, for network sources.
 /// </summary>
-public sealed record LogLine(string Text, string Source, DateTimeOffset ReadAt, FilePosition? Position = null, string? Origin = null);
+public sealed record LogLine(string Text, string Source, DateTimeOffset ReadAt, FilePosition? Position = null, string? Origin = null)
+{
+    private readonly FilePosition? _file = Position;
+    private readonly long _end = -1;
+
+    /// <summary>
+    /// A line read from a file: <paramref name="file"/> (the file's identity) is shared by every line of the
+    /// reader and the offset after this line is kept apart, so a line costs no position object until one is
+    /// asked for. Most lines never are: the router takes the position of the lines it hands on only.
+    /// </summary>
+    internal LogLine(string text, string source, DateTimeOffset readAt, FilePosition file, long end)
+        : this(text, source, readAt, file) => _end = end;
+
+    public FilePosition? Position
+    {
+        get => _end < 0 || _file is null || _file.Offset == _end ? _file : _file with { Offset = _end };
+        init => _file = value;
+    }
+
+    /// <summary>Whether <see cref="Position"/> is set, without making one.</summary>
+    public bool HasPosition => _file is not null;
+}
