@@ -10,16 +10,31 @@ namespace ScanJail.Core.Jails;
 /// </summary>
 public sealed class IgnoreList
 {
-    private readonly IReadOnlyList<IpNetwork> _networks;
+    private readonly IpNetwork[] _networks;
     private readonly HashSet<IPAddress> _self;
 
     public IgnoreList(IReadOnlyList<IpNetwork> networks, bool ignoreSelf)
     {
-        _networks = networks;
+        _networks = [.. networks];
         _self = ignoreSelf ? HostAddresses() : [];
     }
 
-    public bool Contains(IPAddress address) => _self.Contains(address) || _networks.Any(n => n.Contains(address));
+    /// <summary>Asked for every failure: a loop over an array, no closure or enumerator to allocate.</summary>
+    public bool Contains(IPAddress address)
+    {
+        if (_self.Contains(address))
+        {
+            return true;
+        }
+        foreach (var network in _networks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static HashSet<IPAddress> HostAddresses()
     {
