@@ -21,6 +21,10 @@ internal sealed class RegexFilter(
     CompiledPattern[] ignoreRegex,
     LineClock clock) : IFilter
 {
+    // Per failregex, the prefix's field names then the pattern's: one array shared by all its matches.
+    private readonly Dictionary<CompiledPattern, string[]> _fieldNames = failRegex.Distinct().ToDictionary(
+        p => p, p => (string[])[.. (prefix?.Fields ?? []).Concat(p.Fields).Select(f => f.Name)]);
+
     public string Name => name;
 
     public bool LinesIndependent => true;
@@ -114,31 +118,28 @@ internal sealed class RegexFilter(
         }
     }
 
-    private Dictionary<string, string>? Fields(string line, CompiledPattern pattern, Match match)
+    private CapturedFields? Fields(string line, CompiledPattern pattern, Match match)
     {
-        if (pattern.Fields.Length == 0 && (prefix is null || prefix.Fields.Length == 0))
+        var prefixFields = prefix?.Fields ?? [];
+        if (pattern.Fields.Length == 0 && prefixFields.Length == 0)
         {
             return null;
         }
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (prefix is { Fields.Length: > 0 })
+        var values = new string?[prefixFields.Length + pattern.Fields.Length];
+        if (prefixFields.Length > 0)
         {
-            var head = prefix.Extract.Match(line);
-            Copy(head, prefix.Fields, fields);
+            Copy(prefix!.Extract.Match(line), prefixFields, values, 0);
         }
-        Copy(match, pattern.Fields, fields);
-        return fields;
+        Copy(match, pattern.Fields, values, prefixFields.Length);
+        return new CapturedFields(_fieldNames[pattern], values);
     }
 
-    private static void Copy(Match match, (string Name, int Number)[] groups, Dictionary<string, string> fields)
+    private static void Copy(Match match, (string Name, int Number)[] groups, string?[] values, int at)
     {
-        foreach (var (groupName, number) in groups)
+        for (var i = 0; i < groups.Length; i++)
         {
-            var group = match.Groups[number];
-            if (group.Success)
-            {
-                fields[groupName] = group.Value;
-            }
+            var group = match.Groups[groups[i].Number];
+            values[at + i] = group.Success ? group.Value : null;
         }
     }
 }
