@@ -79,8 +79,8 @@ public sealed partial class SqliteStore
         {
             // Prepared once and kept: under load a checkpoint writes thousands of failure rows.
             _savePosition ??= Prepare("INSERT OR REPLACE INTO positions (path, device, inode, offset) VALUES ($path, $dev, $ino, $off)", "$path", "$dev", "$ino", "$off");
-            _saveFailure ??= Prepare("INSERT OR REPLACE INTO failures (jail, ip, times) VALUES ($jail, $ip, $times)", "$jail", "$ip", "$times");
-            _clearFailure ??= Prepare("DELETE FROM failures WHERE jail = $jail AND ip = $ip", "$jail", "$ip");
+            _saveFailure ??= new RawStatement(_connection, "INSERT OR REPLACE INTO failures (jail, ip, times) VALUES (?1, ?2, ?3)");
+            _clearFailure ??= new RawStatement(_connection, "DELETE FROM failures WHERE jail = ?1 AND ip = ?2");
             // Its own transaction, or the open batch's; disposed unfinished (a failed write), it rolls back.
             using var own = _batching ? null : WriteTransaction.Begin(_connection);
             JoinBatch();
@@ -88,21 +88,57 @@ public sealed partial class SqliteStore
             {
                 RunPrepared(_savePosition, p.Path, unchecked((long)p.Device), unchecked((long)p.Inode), p.Offset);
             }
-            var text = new System.Text.StringBuilder();
-            foreach (var (jail, address, times) in failures)
+            Span<char> address = stackalloc char[AddressLength];
+            foreach (var (jail, ip, times) in failures)
             {
-                text.Clear();
-                foreach (var t in times)
-                {
-                    text.Append(text.Length == 0 ? "" : ",").Append(t.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-                }
-                RunPrepared(_saveFailure, jail, address.ToString(), text.ToString());
+                _saveFailure.Text(1, jail);
+                _saveFailure.Text(2, address[..Format(ip, address)]);
+                BindTimes(_saveFailure, 3, times);
+                _saveFailure.Run();
             }
-            foreach (var (jail, address) in cleared)
+            foreach (var (jail, ip) in cleared)
             {
-                RunPrepared(_clearFailure, jail, address.ToString());
+                _clearFailure.Text(1, jail);
+                _clearFailure.Text(2, address[..Format(ip, address)]);
+                _clearFailure.Run();
             }
             own?.Commit();
+        }
+    }
+
+    // The longest text form of an address (IPv6 with an IPv4 tail and a scope).
+    private const int AddressLength = 64;
+
+    private static int Format(IPAddress address, Span<char> into) =>
+        address.TryFormat(into, out var written) ? written : throw new InvalidOperationException("address text too long");
+
+    // Times as comma-separated Unix milliseconds, the column's form (LoadFailures reads it back).
+    private static void BindTimes(RawStatement statement, int index, IReadOnlyList<DateTimeOffset> times)
+    {
+        const int Each = 21; // a long's digits, its sign and the comma
+        var size = times.Count * Each;
+        char[]? rented = null;
+        var text = size <= 1024 ? stackalloc char[1024] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(size));
+        try
+        {
+            var length = 0;
+            for (var i = 0; i < times.Count; i++)
+            {
+                if (i > 0)
+                {
+                    text[length++] = ',';
+                }
+                times[i].ToUnixTimeMilliseconds().TryFormat(text[length..], out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+                length += written;
+            }
+            statement.Text(index, text[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 }

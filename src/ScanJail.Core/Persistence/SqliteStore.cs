@@ -30,8 +30,8 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     private SqliteCommand? _deleteBan;
     private SqliteCommand? _countHistory;
     private SqliteCommand? _savePosition;
-    private SqliteCommand? _saveFailure;
-    private SqliteCommand? _clearFailure;
+    private RawStatement? _saveFailure;
+    private RawStatement? _clearFailure;
     private bool _batching;
     private WriteTransaction? _batch;
 

@@ -66,6 +66,26 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public void Failure_rows_keep_long_time_lists_long_ipv6_and_hostile_jail_names()
+    {
+        // 200 times is past the stack buffer the row is formatted in; a jail name is written as data, never as SQL.
+        var many = Enumerable.Range(0, 200).Select(i => T0.AddSeconds(i)).ToList();
+        var scoped = IPAddress.Parse("2001:db8:ffff:ffff:ffff:ffff:ffff:fffe");
+        using (var store = SqliteStore.Open(DbPath))
+        {
+            store.SaveCheckpoint([], [("ssh", IPAddress.Parse("198.51.100.4"), many), ("x'); DROP TABLE failures; --", scoped, [T0])], []);
+        }
+        using (var store = SqliteStore.Open(DbPath))
+        {
+            var rows = store.LoadFailures().ToDictionary(r => r.Jail);
+            Assert.Equal(2, rows.Count);
+            Assert.Equal(many, rows["ssh"].Times);
+            Assert.Equal(IPAddress.Parse("198.51.100.4"), rows["ssh"].Address);
+            Assert.Equal(scoped, rows["x'); DROP TABLE failures; --"].Address);
+        }
+    }
+
+    [Fact]
     public void A_database_that_cannot_be_created_is_a_clear_error()
     {
         var blocker = Path.Combine(_dir.FullName, "file");
