@@ -26,7 +26,8 @@ Console.WriteLine($"log: {log} ({lines:N0} lines, {new FileInfo(log).Length / 1e
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 
 var filters = BenchFilters.Load(repoRoot);
-var text = File.ReadAllLines(log);
+// Only the in-memory stages need the lines in memory; left out, they would swell the heap the engine stage's GC walks.
+var text = new Lazy<string[]>(() => File.ReadAllLines(log));
 var fail2ban = Peers.Fail2BanRegex(log);
 var ripgrep = Peers.Ripgrep(log);
 var ripgrepPcre = Peers.RipgrepPcre(log);
@@ -35,12 +36,12 @@ var stages = new List<Stage>
 {
     new(ripgrep.Name, () => ripgrep.Run(lines), runs),
     new(ripgrepPcre.Name, () => ripgrepPcre.Run(lines), runs),
-    new("filters + counting (in memory)", () => FilterStage.Run(text, filters), runs),
-    new($"filters + counting (in memory, {Environment.ProcessorCount} cores)", () => FilterStage.RunOnAllCores(text, filters), runs),
+    new("filters + counting (in memory)", () => FilterStage.Run(text.Value, filters), runs),
+    new($"filters + counting (in memory, {Environment.ProcessorCount} cores)", () => FilterStage.RunOnAllCores(text.Value, filters), runs),
     new(fail2ban.Name, () => fail2ban.Run(lines), peerRuns),
     // Where the in-memory time goes: each filter alone over every line, nothing counted.
-    new($"  {filters[0].Name} filter alone", () => FilterStage.Run(text, [filters[0]]), runs),
-    new($"  {filters[1].Name} filter alone", () => FilterStage.Run(text, [filters[1]]), runs),
+    new($"  {filters[0].Name} filter alone", () => FilterStage.Run(text.Value, [filters[0]]), runs),
+    new($"  {filters[1].Name} filter alone", () => FilterStage.Run(text.Value, [filters[1]]), runs),
     new("engine replay (file source, routers, loop)", () => EngineStage.Run(log, lines, repoRoot), runs),
     new(regexCommand.Name, () => regexCommand.Run(lines), runs),
 };
@@ -59,7 +60,7 @@ foreach (var stage in stages.Where(s => s.Name != fail2ban.Name))
 {
     stage.Measure();
 }
-stages.ForEach(s => s.Results.Clear());
+stages.ForEach(s => { s.Results.Clear(); s.Gc.Clear(); });
 // Rounds: every stage once per round, peers and ScanJail alternating, so a noisy minute hits all alike.
 var rounds = stages.Max(s => s.Runs);
 for (var round = 0; round < rounds; round++)
@@ -82,6 +83,20 @@ foreach (var stage in stages)
     var versusRg = ripgrepRate is { } r ? $"{stage.Median / r:F2}" : "-";
     var versusPcre = pcreRate is { } p ? $"{stage.Median / p:F2}" : "-";
     Console.WriteLine($"{stage.Name,-44} {rates.Count,4} {stage.Median,17:N0} {rates[0],11:N0} {rates[^1],11:N0} {versus2b,10} {versusRg,6} {versusPcre,7}  {stage.Results[0].Result}");
+}
+
+// The garbage collector's share, for the stages that run in this process (GC settings: the engine's own,
+// from Directory.Build.props, so these are the figures the daemon sees).
+var inProcess = stages.Where(s => s.Gc.Count > 0 && s.Gc.Max(g => g.Allocated) > 1_000_000).ToList();
+if (inProcess.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine($"{"in-process stage, per run (median)",-44} {"MB allocated",12} {"gen0",6} {"gen1",6} {"gen2",6} {"GC paused ms",12} {"CPU s",6}  (server GC: {System.Runtime.GCSettings.IsServerGC}, latency mode {System.Runtime.GCSettings.LatencyMode})");
+    foreach (var stage in inProcess)
+    {
+        var gc = stage.Gc.OrderBy(g => g.Paused).ElementAt(stage.Gc.Count / 2);
+        Console.WriteLine($"{stage.Name,-44} {gc.Allocated / 1e6,12:N0} {gc.Gen0,6} {gc.Gen1,6} {gc.Gen2,6} {gc.Paused.TotalMilliseconds,12:N0} {gc.Cpu.TotalSeconds,6:F2}");
+    }
 }
 
 if (bans > 0)

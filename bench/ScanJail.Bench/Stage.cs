@@ -5,11 +5,30 @@ internal sealed record Stage(string Name, Func<(TimeSpan Elapsed, long Lines, st
 {
     public List<(double Rate, string Result)> Results { get; } = [];
 
+    /// <summary>What each run cost this process's garbage collector (nothing for a stage that runs another program).</summary>
+    public List<GcWork> Gc { get; } = [];
+
     public double Median => Results.Select(r => r.Rate).Order().ElementAt(Results.Count / 2);
 
     public void Measure()
     {
+        var before = GcWork.Now();
         var (elapsed, lines, result) = Run();
+        Gc.Add(GcWork.Now() - before);
         Results.Add((lines / elapsed.TotalSeconds, result));
     }
+}
+
+/// <summary>
+/// Collections, bytes allocated, time paused and this process's CPU time: the share of a run the GC took, and
+/// a cost that a loaded machine inflates less than wall time (other processes take turns, not CPU seconds).
+/// </summary>
+internal readonly record struct GcWork(int Gen0, int Gen1, int Gen2, long Allocated, TimeSpan Paused, TimeSpan Cpu)
+{
+    public static GcWork Now() => new(
+        GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(),
+        System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime);
+
+    public static GcWork operator -(GcWork a, GcWork b) =>
+        new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Allocated - b.Allocated, a.Paused - b.Paused, a.Cpu - b.Cpu);
 }
