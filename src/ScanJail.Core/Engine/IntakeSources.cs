@@ -23,7 +23,7 @@ internal static class IntakeSources
         var stdinMax = 0;
         foreach (var jail in jails)
         {
-            var route = new JailRoute(jail.Name, jail.Filter, jail.Config.FindTime);
+            var route = JailRoute.Of(jail) with { UseDns = DnsMode.Warn };
             foreach (var config in jail.Config.Sources)
             {
                 switch (config)

@@ -26,6 +26,13 @@ internal sealed class LineRouter(
     private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
     private readonly Dictionary<string, DateTimeOffset> _warned = new(StringComparer.OrdinalIgnoreCase);
 
+    // For each route, the first route with the same filter key: its answer is this route's too.
+    private readonly int[] _answeredBy = [.. routes.Select((route, i) =>
+        route.Key is null ? i : Array.FindIndex(routes, 0, i + 1, other => Equals(other.Key, route.Key)))];
+
+    // The current line's answer per route (the router reads one line at a time).
+    private readonly FilterResult[] _answers = new FilterResult[routes.Length];
+
     /// <summary>Routes until <paramref name="lines"/> completes (its source stopped), then sends the last position.</summary>
     public async Task RunAsync(ChannelReader<LogLine> lines)
     {
@@ -85,9 +92,11 @@ internal sealed class LineRouter(
         counters.LinesRead.Increment();
         var matched = false;
         var ignored = false;
-        foreach (var route in routes)
+        for (var i = 0; i < routes.Length; i++)
         {
-            var result = route.Filter.Match(line.Text, line.ReadAt);
+            var route = routes[i];
+            var answeredBy = _answeredBy[i];
+            var result = _answers[i] = answeredBy == i ? route.Filter.Match(line.Text, line.ReadAt) : _answers[answeredBy];
             switch (result.Outcome)
             {
                 case MatchOutcome.Ignored:

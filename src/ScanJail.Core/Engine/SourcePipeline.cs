@@ -43,7 +43,7 @@ internal sealed class SourcePipeline : IAsyncDisposable
                     entry = (file, []);
                     byPath[file.Path] = entry;
                 }
-                entry.Routes.Add(new JailRoute(jail.Name, jail.Filter, jail.Config.FindTime, jail.Config.UseDns));
+                entry.Routes.Add(JailRoute.Of(jail));
             }
         }
         // usedns: yes: one resolver for every router, only when a jail asks for it.

@@ -1,0 +1,73 @@
+using System.Threading.Channels;
+using ScanJail.Core.Engine;
+using ScanJail.Core.Filtering;
+using ScanJail.Core.Sources;
+using ScanJail.Core.Tests.Filtering;
+
+namespace ScanJail.Core.Tests.Engine;
+
+/// <summary>The router over real regex filters: jails that share a filter and its parameters share its answer.</summary>
+public sealed class LineRouterTests : IDisposable
+{
+    private readonly FilterFiles _files = new();
+
+    [Fact]
+    public async Task Jails_with_the_same_filter_and_parameters_ask_it_once_per_line_and_each_counts()
+    {
+        var definition = _files.Load("auth", """
+            failregex: ['^Failed ${mode} for \S+ from <HOST>']
+            parameters: { mode: password }
+            """)!;
+        var options = new FilterOptions(TimeZoneInfo.Utc, TimeSpan.FromSeconds(30));
+        Counted Build(Dictionary<string, string> parameters) => new(FilterFactory.Create(definition, parameters, _files.Errors, "j", options)!);
+        var shared = Build([]);
+        var sameAgain = Build([]);
+        var other = Build(new() { ["mode"] = "publickey" });
+        var routes = new[]
+        {
+            new JailRoute("count", shared, TimeSpan.FromHours(1), Key: new FilterKey(definition, FilterKey.Text(new Dictionary<string, string>()))),
+            new JailRoute("recidive", sameAgain, TimeSpan.FromHours(1), Key: new FilterKey(definition, FilterKey.Text(new Dictionary<string, string>()))),
+            new JailRoute("keys", other, TimeSpan.FromHours(1), Key: new FilterKey(definition, FilterKey.Text(new Dictionary<string, string> { ["mode"] = "publickey" }))),
+        };
+        var inbox = Channel.CreateUnbounded<EngineMessage>();
+        var lines = Channel.CreateUnbounded<LogLine>();
+        Assert.Equal(routes[0].Key, routes[1].Key);
+        var router = new LineRouter(routes, inbox.Writer, new EngineCounters(), TimeProvider.System, replay: true);
+        var running = router.RunAsync(lines.Reader);
+        foreach (var text in new[] { "Failed password for root from 192.0.2.1", "Failed publickey for bob from 192.0.2.2", "noise" })
+        {
+            await lines.Writer.WriteAsync(new LogLine(text, "test", DateTimeOffset.UtcNow));
+        }
+        lines.Writer.Complete();
+        await running;
+        inbox.Writer.Complete();
+        var failures = new List<(string Jail, string Address)>();
+        await foreach (var message in inbox.Reader.ReadAllAsync())
+        {
+            if (message is FailuresFound found)
+            {
+                failures.AddRange(found.Failures.Select(f => (f.Jail, f.Address.ToString())));
+            }
+        }
+        Assert.Equal([("count", "192.0.2.1"), ("recidive", "192.0.2.1"), ("keys", "192.0.2.2")], failures);
+        Assert.Equal(3, shared.Calls);
+        Assert.Equal(0, sameAgain.Calls);
+        Assert.Equal(3, other.Calls);
+    }
+
+    public void Dispose() => _files.Dispose();
+
+    /// <summary>A real filter, with its calls counted.</summary>
+    private sealed class Counted(IFilter inner) : IFilter
+    {
+        public int Calls { get; private set; }
+
+        public string Name => inner.Name;
+
+        public FilterResult Match(string line, DateTimeOffset now)
+        {
+            Calls++;
+            return inner.Match(line, now);
+        }
+    }
+}
