@@ -31,21 +31,25 @@ internal static class PatternCompiler
     }
 
     /// <summary>Compiled backtracking, warmed up.</summary>
-    public static Regex CompileExtract(string pattern, TimeSpan timeout)
-    {
-        var extract = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, timeout);
-        WarmUp(extract);
-        return extract;
-    }
+    public static Regex CompileExtract(string pattern, TimeSpan timeout) =>
+        RegexCache.GetOrBuild(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, timeout, () =>
+        {
+            var extract = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, timeout);
+            WarmUp(extract);
+            return extract;
+        });
 
     /// <summary>NonBacktracking, warmed up; null when the pattern needs backtracking.</summary>
     public static Regex? CompileScreen(string pattern, TimeSpan timeout)
     {
         try
         {
-            var screen = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
-            WarmUp(screen);
-            return screen;
+            return RegexCache.GetOrBuild(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout, () =>
+            {
+                var screen = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
+                WarmUp(screen);
+                return screen;
+            });
         }
         catch (NotSupportedException)
         {
@@ -70,9 +74,13 @@ internal static class PatternCompiler
         var text = string.Join("|", patterns.Select(p => "(?:" + p.Text + ")"));
         try
         {
-            var combined = new Regex(text, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, timeout);
-            WarmUp(combined);
-            return combined;
+            const RegexOptions Union = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+            return RegexCache.GetOrBuild(text, Union, timeout, () =>
+            {
+                var combined = new Regex(text, Union, timeout);
+                WarmUp(combined);
+                return combined;
+            });
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
