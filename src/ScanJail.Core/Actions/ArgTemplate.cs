@@ -65,7 +65,7 @@ internal sealed class ArgTemplate
     }
 
     /// <summary>The element with every tag replaced by its value (the empty string when it has none).</summary>
-    public string Render(TagValues values)
+    public string Render(ITagSource values)
     {
         if (_parts.Length == 1)
         {

@@ -12,6 +12,7 @@ namespace ScanJail.Core.Actions;
 ///   permanent: "add element inet sj-&lt;jail&gt; addr-&lt;family&gt; { &lt;ip&gt; }"   # optional
 ///   before: [...]  after: [...]                                                 # optional
 ///   session: [nft, -i]    # optional: kept running, small batches written to it as one line each
+///   join: ", "            # optional: the bans' elements between { and } joined into one statement
 /// </code>
 /// The lines are code for the tool that reads them, so they may use built-in tags and parameters that
 /// have a pattern, nothing else; <c>run</c> may use <c>&lt;jail&gt;</c> and parameters only (it runs once for many bans).
@@ -56,8 +57,29 @@ internal static class BatchReader
         var permanent = Lines(map, "permanent", parameters, patterns);
         var head = Lines(map, "before", parameters, patterns) ?? [];
         var tail = Lines(map, "after", parameters, patterns) ?? [];
+        var join = Join(map, each, permanent);
         map.ReportUnknownKeys();
-        return map.Errors.Items.Count > before || run is null || each is null ? null : new BatchTemplate(run, head, each, permanent, tail) { Session = session };
+        return map.Errors.Items.Count > before || run is null || each is null
+            ? null
+            : new BatchTemplate(run, head, each, permanent, tail) { Session = session, Join = join };
+    }
+
+    private static string? Join(MappingReader map, List<string>? each, List<string>? permanent)
+    {
+        if (map.Get("join") is not { } node)
+        {
+            return null;
+        }
+        if (node is not YamlScalarNode { Value: { Length: > 0 } separator } || separator.Contains('\n', StringComparison.Ordinal) || separator.Contains('\r', StringComparison.Ordinal))
+        {
+            map.Error(node, "join", "expected the separator of joined elements on one line, such as \", \"");
+            return null;
+        }
+        foreach (var line in (each ?? []).Concat(permanent ?? []).Where(l => JoinedLine.TryCut(l) is null))
+        {
+            map.Error(node, "join", $"with join, every each and permanent line needs an element between {{ and }} to join; '{line}' has none");
+        }
+        return separator;
     }
 
     private static List<string>? Lines(MappingReader map, string key, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> patterns)

@@ -21,7 +21,14 @@ public sealed record BatchTemplate(
     /// </summary>
     public IReadOnlyList<string>? Session { get; init; }
 
+    /// <summary>
+    /// The separator of joined elements (such as <c>", "</c>), or null: with it, the <see cref="Each"/> and
+    /// <see cref="Permanent"/> lines of all bans that differ only between their first <c>{</c> and last
+    /// <c>}</c> are written as one statement, their elements joined (<see cref="JoinedStatements"/>).
+    /// </summary>
+    public string? Join { get; init; }
+
     /// <summary>Every template text in order, to compare two definitions (reload keeps an unchanged action).</summary>
     public string Key => string.Join("\u0001", Run.Concat(["|"]).Concat(Before).Concat(["|"]).Concat(Each).Concat(["|"])
-        .Concat(Permanent ?? ["(none)"]).Concat(["|"]).Concat(After).Concat(["|"]).Concat(Session ?? ["(none)"]));
+        .Concat(Permanent ?? ["(none)"]).Concat(["|"]).Concat(After).Concat(["|"]).Concat(Session ?? ["(none)"]).Concat(["|", Join ?? "(none)"]));
 }

@@ -81,19 +81,16 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
         }
         var batch = _batches[verb];
         var common = TagValues.For(null, _jail, _parameters);
-        var now = _time.GetUtcNow();
-        if (batch.Session is not null && bans.Count <= SessionMaxBans && await RunInSessionAsync(batch, bans, common, now) is { } done)
+        var lines = Lines(batch, bans, common, _time.GetUtcNow());
+        if (batch.Session is not null && bans.Count <= SessionMaxBans && await RunInSessionAsync(batch, lines, bans.Count, common) is { } done)
         {
             return done;
         }
         var text = new StringBuilder();
-        AppendLines(text, batch.Before, common);
-        foreach (var ban in bans)
+        foreach (var line in lines)
         {
-            var values = TagValues.For(ban, _jail, _parameters, now);
-            AppendLines(text, ban.Permanent && batch.Permanent is { } permanent ? permanent : batch.Each, values);
+            text.Append(line).Append('\n');
         }
-        AppendLines(text, batch.After, common);
         var argv = Render(batch.Run, common);
         var error = await CommandRunner.RunAsync(argv, common.Environment, _timeout, _time, CancellationToken.None, text.ToString());
         return error is null ? VerbResult.Done : new VerbResult(0, bans.Count == 1 ? error : $"{bans.Count} at once: {error}");
@@ -104,9 +101,8 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
     /// session cannot take it (its process cannot start, or a line holds '#', which would comment out the
     /// rest): the caller then runs the tool once, as without a session.
     /// </summary>
-    private async Task<VerbResult?> RunInSessionAsync(CompiledBatch batch, IReadOnlyList<Ban> bans, TagValues common, DateTimeOffset now)
+    private async Task<VerbResult?> RunInSessionAsync(CompiledBatch batch, List<string> lines, int bans, TagValues common)
     {
-        var lines = Lines(batch, bans, common, now);
         if (lines.Any(l => l.Contains('#', StringComparison.Ordinal) || l.Contains('\n', StringComparison.Ordinal)))
         {
             return null;
@@ -124,21 +120,44 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
             // is there already changes nothing, so a line that did land before the death is harmless.
             error = await session.RunAsync(line, CancellationToken.None);
         }
-        return error is null ? VerbResult.Done : new VerbResult(0, bans.Count == 1 ? error : $"{bans.Count} at once: {error}");
+        return error is null ? VerbResult.Done : new VerbResult(0, bans == 1 ? error : $"{bans} at once: {error}");
     }
 
     /// <summary>The lines of a batch of <paramref name="verb"/> for <paramref name="bans"/>, as the tool reads them.</summary>
     internal List<string> Lines(ActionVerb verb, IReadOnlyList<Ban> bans) =>
         Lines(_batches[verb], bans, TagValues.For(null, _jail, _parameters), _time.GetUtcNow());
 
-    private List<string> Lines(CompiledBatch batch, IReadOnlyList<Ban> bans, TagValues common, DateTimeOffset now)
+    /// <summary>
+    /// <see cref="CompiledBatch.Before"/>, each ban's lines (or, with <c>join</c>, one statement per head and
+    /// tail for all of them), then <see cref="CompiledBatch.After"/>. The ban lines' tags are read from the
+    /// ban itself (<see cref="BanLineTags"/>): no dictionary or environment per ban.
+    /// </summary>
+    private static List<string> Lines(CompiledBatch batch, IReadOnlyList<Ban> bans, TagValues common, DateTimeOffset now)
     {
-        var lines = new List<string>();
+        var lines = new List<string>(batch.Join is null ? bans.Count * batch.Each.Length + 2 : 8);
         lines.AddRange(batch.Before.Select(t => t.Render(common)));
+        var tags = new BanLineTags(common, now);
+        var joined = batch.Join is { } separator ? new JoinedStatements(separator) : null;
         foreach (var ban in bans)
         {
-            var values = TagValues.For(ban, _jail, _parameters, now);
-            lines.AddRange((ban.Permanent && batch.Permanent is { } permanent ? permanent : batch.Each).Select(t => t.Render(values)));
+            tags.Ban = ban;
+            var permanent = ban.Permanent && batch.Permanent is not null;
+            if (joined is not null)
+            {
+                foreach (var line in permanent ? batch.JoinedPermanent! : batch.JoinedEach!)
+                {
+                    joined.Add(line.Head.Render(tags), line.Element.Render(tags), line.Tail.Render(tags));
+                }
+                continue;
+            }
+            foreach (var line in permanent ? batch.Permanent! : batch.Each)
+            {
+                lines.Add(line.Render(tags));
+            }
+        }
+        if (joined is not null)
+        {
+            lines.AddRange(joined.Lines());
         }
         lines.AddRange(batch.After.Select(t => t.Render(common)));
         return lines;
@@ -183,14 +202,6 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
         return argv;
     }
 
-    private static void AppendLines(StringBuilder text, ArgTemplate[] lines, TagValues values)
-    {
-        foreach (var line in lines)
-        {
-            text.Append(line.Render(values)).Append('\n');
-        }
-    }
-
     private sealed class CompiledBatch(BatchTemplate template)
     {
         public ArgTemplate[] Run { get; } = [.. template.Run.Select(ArgTemplate.Parse)];
@@ -199,5 +210,10 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
         public ArgTemplate[]? Permanent { get; } = template.Permanent is null ? null : [.. template.Permanent.Select(ArgTemplate.Parse)];
         public ArgTemplate[] After { get; } = [.. template.After.Select(ArgTemplate.Parse)];
         public ArgTemplate[]? Session { get; } = template.Session is null ? null : [.. template.Session.Select(ArgTemplate.Parse)];
+        public string? Join { get; } = template.Join;
+
+        // The loader checked that every line cuts (BatchReader.Join).
+        public JoinedLine[]? JoinedEach { get; } = template.Join is null ? null : [.. template.Each.Select(l => JoinedLine.TryCut(l)!)];
+        public JoinedLine[]? JoinedPermanent { get; } = template.Join is null || template.Permanent is null ? null : [.. template.Permanent.Select(l => JoinedLine.TryCut(l)!)];
     }
 }

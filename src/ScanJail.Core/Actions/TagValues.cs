@@ -9,7 +9,7 @@ namespace ScanJail.Core.Actions;
 /// failure's captures (attacker text, which never overrides the other two). The same values go to
 /// the command's environment as <c>SCANJAIL_*</c> variables.
 /// </summary>
-internal sealed class TagValues
+internal sealed class TagValues : ITagSource
 {
     /// <summary>Every variable ScanJail sets starts with this; inherited ones are removed first.</summary>
     public const string EnvironmentPrefix = "SCANJAIL_";

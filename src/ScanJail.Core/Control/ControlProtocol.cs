@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ScanJail.Core.Control;
 
@@ -18,7 +20,16 @@ public sealed record ControlRequest(
     bool All = false);
 
 /// <summary><paramref name="Code"/>: <c>usage</c>, <c>failed</c> or <c>forbidden</c> when not ok.</summary>
-public sealed record ControlResponse(bool Ok, JsonElement? Result = null, string? Error = null, string? Code = null, IReadOnlyList<string>? Errors = null);
+public sealed record ControlResponse(bool Ok, JsonElement? Result = null, string? Error = null, string? Code = null, IReadOnlyList<string>? Errors = null)
+{
+    /// <summary>
+    /// The server's result before serialisation, in place of <see cref="Result"/>: written straight into the
+    /// response line (<see cref="ControlProtocol.WriteLine"/>), so it is serialised once (a jail's status with
+    /// 100,000 bans is a megabyte of JSON). Never sent under this name.
+    /// </summary>
+    [JsonIgnore]
+    public object? Payload { get; init; }
+}
 
 public static class ControlProtocol
 {
@@ -29,5 +40,32 @@ public static class ControlProtocol
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ControlJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
+
+    /// <summary>
+    /// <paramref name="response"/> as one JSON line (with its newline). A <see cref="ControlResponse.Payload"/>
+    /// is written in place of <see cref="ControlResponse.Result"/>, giving the same text as
+    /// <c>{"ok":true,"result":...}</c> made from an element, in one pass.
+    /// </summary>
+    public static void WriteLine(ControlResponse response, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            if (response.Payload is { } payload)
+            {
+                writer.WriteStartObject();
+                writer.WriteBoolean("ok", response.Ok);
+                writer.WritePropertyName("result");
+                JsonSerializer.Serialize(writer, payload, payload.GetType(), Json);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, response, Json);
+            }
+        }
+        output.Write("\n"u8);
+    }
 }

@@ -165,7 +165,9 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
                 {
                     continue; // a row no engine could have written; skip rather than fail the start
                 }
-                var fields = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(6)) ?? [];
+                // Most bans have no captures: "{}" without the JSON reader (100,000 rows at a restart).
+                var text = reader.GetString(6);
+                var fields = text == "{}" ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? [];
                 bans.Add(new Ban(
                     reader.GetString(0), address,
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),

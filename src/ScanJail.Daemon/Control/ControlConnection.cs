@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ScanJail.Core.Control;
 
@@ -15,7 +15,6 @@ internal sealed class ControlConnection(Socket socket, ControlDispatcher dispatc
 {
     private const int LingerLimit = 1024 * 1024;
     private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(2);
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     public async Task ServeAsync(CancellationToken stopping)
     {
@@ -128,10 +127,10 @@ internal sealed class ControlConnection(Socket socket, ControlDispatcher dispatc
 
     private async Task SendAsync(ControlResponse response, CancellationToken stopping)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(response, ControlProtocol.Json);
+        var line = new ArrayBufferWriter<byte>();
+        ControlProtocol.WriteLine(response, line);
         using var timeout = Timeout(stopping);
-        await SendAllAsync(bytes, timeout.Token);
-        await SendAllAsync(NewLine, timeout.Token);
+        await SendAllAsync(line.WrittenMemory, timeout.Token);
     }
 
     private async Task SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)

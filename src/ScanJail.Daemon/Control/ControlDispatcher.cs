@@ -146,7 +146,8 @@ public sealed class ControlDispatcher(IEngineControl engine, ILogger logger)
     private static ControlResponse Outcome(ControlOutcome outcome) =>
         outcome.Ok ? Ok(outcome) : new ControlResponse(false, Error: outcome.Message, Code: "failed", Errors: outcome.Errors);
 
-    private static ControlResponse Ok<T>(T result) => new(true, JsonSerializer.SerializeToElement(result, ControlProtocol.Json));
+    // Serialised once, when the line is written (ControlProtocol.WriteLine), not here and again there.
+    private static ControlResponse Ok<T>(T result) where T : notnull => new(true) { Payload = result };
 
     private static ControlResponse Usage(string error) => new(false, Error: error, Code: "usage");
 

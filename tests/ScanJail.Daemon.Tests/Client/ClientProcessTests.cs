@@ -42,6 +42,21 @@ public sealed class ClientProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_of_a_jail_with_100000_bans_prints_every_address_in_order_and_json_the_same_figures()
+    {
+        var result = await RunAsync("status", "big");
+        var json = await RunAsync("--json", "status", "big");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(StatusFormatter.JailStatus(Engine.Big), result.Output);
+        Assert.Contains($"`- Banned IP list:\t{string.Join(" ", Engine.Big.BannedAddresses)}\n", result.Output, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var back = JsonSerializer.Deserialize<JailStatus>(json.Output, ControlProtocol.Json)!;
+        Assert.Equal(Engine.Big.BannedAddresses, back.BannedAddresses);
+        Assert.Equal(StatusFormatter.JailStatus(Engine.Big), StatusFormatter.JailStatus(back));
+    }
+
+    [Fact]
     public async Task Json_is_accepted_before_and_after_the_command_and_prints_one_line()
     {
         var before = await ClientProcess.RunAsync(["--json", "--socket", _fixture.SocketPath, "status", "ssh"]);

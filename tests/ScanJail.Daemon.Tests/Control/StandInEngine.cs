@@ -41,7 +41,26 @@ internal sealed class StandInEngine : IEngineControl
 
     public EngineStatus GetStatus() => Status;
 
-    public JailStatus? GetJailStatus(string jail) => jail == "ssh" ? Ssh : null;
+    /// <summary>A jail with 100,000 bans: its answer is a megabyte, far more than one read of the socket.</summary>
+    public JailStatus Big { get; } = new(
+        "big",
+        CurrentlyFailed: 0,
+        TotalFailed: 100_000,
+        Sources: ["/var/log/auth.log"],
+        CurrentlyBanned: 100_000,
+        TotalBanned: 100_000,
+        BannedAddresses: [.. Enumerable.Range(0, 100_000).Select(i => new IPAddress(0x0B000000u + (uint)i).ToString())],
+        Actions: [new ActionHealth("nftables", 100_001, 0, 0, 0, null, null)])
+    {
+        Origins = [new OriginInfo("relay", 3, ["11.0.0.1"])],
+    };
+
+    public JailStatus? GetJailStatus(string jail) => jail switch
+    {
+        "ssh" => Ssh,
+        "big" => Big,
+        _ => null,
+    };
 
     public Task<ControlOutcome> BanAsync(string jail, IPAddress address, TimeSpan? duration, bool permanent, CancellationToken cancellationToken)
     {
