@@ -134,12 +134,12 @@ public sealed class EngineProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM and waits for a clean exit; returns the exit code.</summary>
-    public async Task<int> StopAsync()
+    /// <summary>Sends SIGTERM (or <paramref name="signal"/>) and waits for a clean exit; returns the exit code.</summary>
+    public async Task<int> StopAsync(string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            Signal("TERM");
+            Signal(signal);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await _process.WaitForExitAsync(timeout.Token);
         }
