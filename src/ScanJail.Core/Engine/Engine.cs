@@ -316,6 +316,7 @@ public sealed partial class Engine : IAsyncDisposable
             {
                 Volatile.Write(ref _checkpointQueued, 0);
                 Checkpoint();
+                _store.SyncToDisk(); // a disk failure or power cut then loses at most about a second (SqliteStore.Sync)
             });
         }
     }

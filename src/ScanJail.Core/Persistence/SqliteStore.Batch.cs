@@ -7,8 +7,8 @@ namespace ScanJail.Core.Persistence;
 /// <summary>The engine loop's batches (one commit for many writes) and the checkpoint of positions and failures.</summary>
 public sealed partial class SqliteStore
 {
-    // A checkpoint joined the open batch: once the batch commits, make the write-ahead log durable (DurableCheckpoint).
-    private bool _durableDue;
+    // SyncToDisk was asked for during a batch: done once the batch commits.
+    private bool _syncAtCommit;
 
     /// <summary>True between <see cref="BeginBatch"/> and <see cref="CommitBatch"/>: a write is durable only once the batch commits.</summary>
     public bool Batching
@@ -33,8 +33,8 @@ public sealed partial class SqliteStore
 
     /// <summary>
     /// Commits the batch's writes, if there were any, and ends the batch. When this returns, they are in the
-    /// database's write-ahead log (synchronous=NORMAL): a crash of the process, kill -9 included, keeps them;
-    /// a batch holding a checkpoint is also synced to the disk (<see cref="MakeDurable"/>).
+    /// database's write-ahead log (synchronous=NORMAL): a crash of the process, kill -9 included, keeps them.
+    /// The disk has them after the next <see cref="SyncToDisk"/>.
     /// On an error the batch is ended all the same (rolled back) and the error thrown.
     /// </summary>
     public void CommitBatch()
@@ -42,24 +42,23 @@ public sealed partial class SqliteStore
         lock (_gate)
         {
             _batching = false;
-            if (_batch is not { } batch)
+            var sync = _syncAtCommit;
+            _syncAtCommit = false;
+            if (_batch is { } batch)
             {
-                return;
-            }
-            _batch = null;
-            var durable = _durableDue;
-            _durableDue = false;
-            try
-            {
-                batch.Commit();
-                if (durable)
+                _batch = null;
+                try
                 {
-                    MakeDurable();
+                    batch.Commit();
+                }
+                finally
+                {
+                    batch.Dispose();
                 }
             }
-            finally
+            if (sync)
             {
-                batch.Dispose();
+                Sync();
             }
         }
     }
@@ -112,13 +111,24 @@ public sealed partial class SqliteStore
             {
                 RunPrepared(_clearFailure, jail, address.ToString());
             }
-            if (own is null)
+            own?.Commit();
+        }
+    }
+
+    /// <summary>
+    /// Makes every commit so far durable on the disk (inside a batch: once it commits). The engine asks it at
+    /// each checkpoint tick, once a second.
+    /// </summary>
+    public void SyncToDisk()
+    {
+        lock (_gate)
+        {
+            if (_batching)
             {
-                _durableDue = true;
+                _syncAtCommit = true;
                 return;
             }
-            own.Commit();
-            MakeDurable();
+            Sync();
         }
     }
 
@@ -126,8 +136,20 @@ public sealed partial class SqliteStore
     /// With synchronous=NORMAL a commit reaches the write-ahead log in the page cache, not the disk: a kill -9
     /// keeps it, but a power cut or a disk the kernel makes read-only (ext4 errors=remount-ro) loses every
     /// commit since the log was last synced, up to half a minute of bans (DatabaseReadOnlyTests found it).
-    /// A passive checkpoint after each checkpoint of positions syncs the log first and copies it into the
-    /// database: at most one checkpoint interval (1 s) is lost, for a sync a second rather than one per commit.
+    /// A passive checkpoint once a second syncs the log first and copies it into the database file: at most
+    /// about a second is lost, for a sync a second rather than one per commit (synchronous=FULL). With nothing
+    /// new in the log it costs no write; it never waits for another connection.
     /// </summary>
-    private void MakeDurable() => Run("PRAGMA wal_checkpoint(PASSIVE)");
+    private void Sync()
+    {
+        try
+        {
+            Run("PRAGMA wal_checkpoint(PASSIVE)");
+        }
+        catch (SqliteException)
+        {
+            // The commits themselves went through; a disk that refuses the sync refuses the next write too,
+            // which is logged and counted there (a commit is never retried for a failed sync: no ban twice).
+        }
+    }
 }
