@@ -140,7 +140,9 @@ public sealed class EngineProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             Signal(signal);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            // A stop waits up to 30 s for the actions' queues (EngineOptions.StopTimeout): a failing action's
+            // retries can take all of it (FirewallToolFaultTests), and the exit comes after.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             await _process.WaitForExitAsync(timeout.Token);
         }
         return _process.ExitCode;
