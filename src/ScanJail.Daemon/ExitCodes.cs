@@ -9,5 +9,6 @@ internal static class ExitCodes
     public const int NoInput = 66;
     public const int Unavailable = 69;
     public const int CannotCreate = 73;
+    public const int IoError = 74;
     public const int Config = 78;
 }

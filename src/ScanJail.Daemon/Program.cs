@@ -19,4 +19,7 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine("Try 'scanjail --help'.");
     return ExitCodes.Usage;
 }
-return await parse.InvokeAsync();
+// No ProcessTerminationTimeout: System.CommandLine's own SIGTERM/SIGINT handler ends the process with 143 (130) when
+// the command has not returned 2 s after the signal, and `run` handles both signals itself: its clean stop (the
+// last checkpoint, every action's stop) may take longer, and then exits 0 (EndToEnd/SlowStopTests).
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

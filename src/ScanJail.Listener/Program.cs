@@ -45,4 +45,6 @@ if (parsed.Errors.Count > 0)
     }
     return ExitCodes.Usage;
 }
-return await parsed.InvokeAsync();
+// No ProcessTerminationTimeout: System.CommandLine's own signal handler would end the process with 143 (130) when the
+// run has not returned 2 s after SIGTERM (SIGINT); ListenerService handles both itself and stops cleanly, however long it takes.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

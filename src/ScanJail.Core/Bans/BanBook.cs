@@ -265,7 +265,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         catch (SqliteException e)
         {
             StoreErrors++;
-            logger.LogError("Database {Path}: {Message}; the ban is enforced from memory", store.Path, e.Message);
+            logger.LogError("Database {Path}: {Message}; the ban is enforced from memory", store.Path, store.Explain(e));
             return fallback;
         }
     }

@@ -65,7 +65,7 @@ public sealed partial class Engine
                     Counters.CheckpointErrors.Increment();
                     Remark(pending.Failures, pending.Cleared);
                 }
-                _logger.LogError("Database {Path}: {Message}; bans are enforced from memory", _store.Path, e.Message);
+                _logger.LogError("Database {Path}: {Message}; bans are enforced from memory", _store.Path, _store.Explain(e));
             }
             _checkpointInBatch = null;
             _release.Release();

@@ -124,6 +124,8 @@ public sealed partial class Engine : IEngineControl
         counters["bans.active"] = _book.Count;
         // Writes refused at once, and batches whose commit failed (disk full shows only at the commit).
         counters["database.errors"] = _book.StoreErrors + Counters.DatabaseErrors.Value;
+        // Bans and unbans the database refused, enforced from memory until a checkpoint writes them.
+        counters["database.unsaved"] = _book.Unsaved;
         counters["failures.tracked"] = _jails.Values.Sum(j => j.Counter.Count);
         counters["failures.evicted"] = _jails.Values.Sum(j => j.Counter.Evicted);
         // Lines whose match ran past the regex timeout: skipped (counted as missed too).

@@ -109,6 +109,7 @@ public sealed partial class Engine : IAsyncDisposable
         });
         _inbox.Complete();
         await _loop;
+        ReportUnsaved(); // after the loop's last batch was committed (or failed); nothing else touches the book now
         using var timeout = new CancellationTokenSource(_options.StopTimeout);
         foreach (var action in actions)
         {
@@ -284,7 +285,22 @@ public sealed partial class Engine : IAsyncDisposable
         {
             Counters.CheckpointErrors.Increment();
             Remark(failures, cleared);
-            _logger.LogError("Cannot save positions to {Path}: {Message}", _store.Path, e.Message);
+            _logger.LogError("Cannot save positions to {Path}: {Message}", _store.Path, _store.Explain(e));
+        }
+    }
+
+    /// <summary>True once stopped with everything written; false when the last checkpoint could not write it all (the database still failing).</summary>
+    public bool SavedAtStop { get; private set; } = true;
+
+    /// <summary>At stop, the last chance to write: what the database still refuses is lost, and the log says so.</summary>
+    private void ReportUnsaved()
+    {
+        SavedAtStop = _book.Unsaved == 0 && !_positionsDirty;
+        if (!SavedAtStop)
+        {
+            _logger.LogError("Stopping with {Count} ban change(s){Positions} not written to {Path}: the database still refuses writes. " +
+                "The next start reads the logs again from the last saved positions and bans again from those lines; manual bans and unbans made since are lost",
+                _book.Unsaved, _positionsDirty ? " and the file positions" : "", _store.Path);
         }
     }
 
@@ -310,6 +326,7 @@ public sealed partial class Engine : IAsyncDisposable
             {
                 Volatile.Write(ref _checkpointQueued, 0);
                 Checkpoint();
+                _store.SyncToDisk(); // a disk failure or power cut then loses at most about a second (SqliteStore.Sync)
             });
         }
     }

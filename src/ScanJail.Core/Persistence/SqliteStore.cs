@@ -55,10 +55,15 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             // engine loop that long, and control commands timed out behind it.
             var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 1 }.ToString());
             connection.Open();
+            RefuseReadOnly(connection, path);
             var store = new SqliteStore(connection) { Path = path };
             store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
             store.Migrate();
             return store;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteReadOnly or SqliteCannotOpen && ProbeFolder(path) is { } reason)
+        {
+            throw new StoreException(ReadOnlyMessage(path, reason), e);
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {

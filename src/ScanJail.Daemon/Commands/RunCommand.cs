@@ -113,6 +113,7 @@ internal static class RunCommand
         // The socket goes first, so no command reaches an engine that is stopping.
         await server.DisposeAsync();
         await engine.DisposeAsync();
-        return ExitCodes.Ok;
+        // A stop that could not write the bans and positions to the database lost them: say so to systemd too.
+        return engine.SavedAtStop ? ExitCodes.Ok : ExitCodes.IoError;
     }
 }

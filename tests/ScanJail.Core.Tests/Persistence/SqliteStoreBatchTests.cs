@@ -103,6 +103,33 @@ public sealed class SqliteStoreBatchTests : IDisposable
             }).QuickCheckThrowOnFailure();
     }
 
+    [Fact]
+    public void SyncToDisk_puts_the_commits_in_the_database_file_itself_and_in_a_batch_waits_for_its_commit()
+    {
+        // The database file alone, without its write-ahead log: what a disk failure or a power cut leaves
+        // when the log's pages were still in the page cache.
+        using var store = SqliteStore.Open(DbPath);
+        store.SaveBan(Ban(1));
+        Assert.Empty(BansInFileAlone());
+        store.SyncToDisk();
+        Assert.Single(BansInFileAlone());
+
+        store.BeginBatch();
+        store.SaveBan(Ban(2));
+        store.SyncToDisk();
+        Assert.Single(BansInFileAlone()); // asked inside the batch: not before its commit
+        store.CommitBatch();
+        Assert.Equal(2, BansInFileAlone().Count);
+    }
+
+    private List<Ban> BansInFileAlone()
+    {
+        var copy = Path.Combine(_dir.FullName, $"copy-{Guid.NewGuid():N}.db");
+        File.Copy(DbPath, copy);
+        using var store = SqliteStore.Open(copy);
+        return [.. store.LoadBans()];
+    }
+
     private static IPAddress Address(int i) => IPAddress.Parse($"198.51.100.{i}");
 
     private static Ban Ban(int i) => new("ssh", Address(i), T0, T0.AddHours(1), 1, 1, new Dictionary<string, string>());

@@ -112,7 +112,7 @@ public sealed class DatabaseFaultTests : IDisposable
         }
     }
 
-    private static async Task<long> CounterAsync(EngineProcess engine, string name)
+    internal static async Task<long> CounterAsync(EngineProcess engine, string name)
     {
         var (code, stdout, _) = await engine.ClientAsync("--json", "stats");
         Assert.Equal(0, code);

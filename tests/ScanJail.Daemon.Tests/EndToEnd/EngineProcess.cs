@@ -134,13 +134,15 @@ public sealed class EngineProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM and waits for a clean exit; returns the exit code.</summary>
-    public async Task<int> StopAsync()
+    /// <summary>Sends SIGTERM (or <paramref name="signal"/>) and waits for a clean exit; returns the exit code.</summary>
+    public async Task<int> StopAsync(string signal = "TERM")
     {
         if (!_process.HasExited)
         {
-            Signal("TERM");
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            Signal(signal);
+            // A stop waits up to 30 s for the actions' queues (EngineOptions.StopTimeout): a failing action's
+            // retries can take all of it (FirewallToolFaultTests), and the exit comes after.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             await _process.WaitForExitAsync(timeout.Token);
         }
         return _process.ExitCode;

@@ -37,10 +37,8 @@ public sealed class FirewallRestartScaleTests(ITestOutputHelper output)
         Assert.Contains($"Currently banned:\t{Many}\n", stdout, StringComparison.Ordinal);
         var listed = stdout.Split('\n').Single(l => l.Contains("Banned IP list:", StringComparison.Ordinal)).Split('\t')[1].Split(' ');
         Assert.Equal(Enumerable.Range(0, Many).Select(Address), listed); // oldest ban first
-        // The exit code is not asserted here: under this harness (Debug build, after the 1 MB status answer) the
-        // nftables run exited 143 twice, while the Release engine stopped with 0 by hand; reported, not yet explained.
-        await engine.StopAsync();
-        Assert.True(engine.HasExited);
+        // A stop that flushes 70,000 bans may take more than 2 s: it exits 0 all the same (it used to exit 143, SlowStopTests).
+        Assert.Equal(0, await engine.StopAsync());
     }
 
     private static string Address(int i) => string.Create(CultureInfo.InvariantCulture, $"198.{18 + i / 65536}.{i / 256 % 256}.{i % 256}");
