@@ -13,8 +13,14 @@ namespace ScanJail.Core.Engine;
 /// </summary>
 internal sealed class EngineInbox : IDisposable
 {
-    /// <summary>Messages a lane holds before its writer waits (each may carry up to 256 failures).</summary>
-    public const int LaneCapacity = 1024;
+    /// <summary>
+    /// Messages a lane holds before its writer waits (each may carry up to 256 failures, so 4,096 in all).
+    /// Small on purpose: what waits here outlives the GC's young generation, and at 1,024 messages a replay
+    /// kept up to 260,000 failures with their lines in flight, so most collections were of the older
+    /// generation (bench: 57 of 64 collections, 2.7 s paused per million lines; at 16: 40 and 1.5 s).
+    /// The backlog waits in its file instead.
+    /// </summary>
+    public const int LaneCapacity = 16;
 
     /// <summary>Messages taken from one lane before the next lane's turn.</summary>
     private const int Turn = 16;
