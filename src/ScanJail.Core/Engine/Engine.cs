@@ -235,8 +235,11 @@ public sealed partial class Engine : IAsyncDisposable
         }
         _failuresSinceCheckpoint++;
         var (failures, ban) = jail.Counter.Add(target, failure.Time);
-        jail.Recent.Add(target, failure.Line);
-        if (ban && _book.Ban(jail, target, failures, failure.Fields, lines: jail.Recent.Take(target)) is { } made)
+        if (jail.KeepsLines)
+        {
+            jail.Recent.Add(target, failure.Line);
+        }
+        if (ban && _book.Ban(jail, target, failures, failure.Fields, lines: jail.KeepsLines ? jail.Recent.Take(target) : []) is { } made)
         {
             Counters.Bans.Increment();
             _scans.RecordBan(target, made.Start, made.End);

@@ -18,7 +18,28 @@ public sealed class Jail(JailConfig config, IFilter filter, IReadOnlyList<IJailA
     public IgnoreList Ignore { get; } = new(config.IgnoreIp, config.IgnoreSelf);
     /// <summary>The lines that led to a ban, for notifications (<c>&lt;matches&gt;</c>).</summary>
     public RecentLines Recent { get; } = new(Math.Clamp(config.MaxRetry, 1, RecentLines.DefaultPerAddress));
+
+    /// <summary>
+    /// Whether an action may quote the lines (a notification, or a template with <c>&lt;matches&gt;</c>): only
+    /// then are they kept. Keeping every failing line until its address is banned or forgotten made each
+    /// one outlive the young generation, which under a flood was most of what the GC copied.
+    /// </summary>
+    public bool KeepsLines { get; } = config.Actions.Any(QuotesLines);
     public long TotalFailed { get; set; }
     public long TotalBanned { get; set; }
     public OriginTally Origins { get; set; } = new();
+
+    private static bool QuotesLines(ActionConfig action)
+    {
+        var definition = action.Definition;
+        if (definition.Kind is not (ActionLoader.CommandKind or ActionLoader.LogKind))
+        {
+            return true;
+        }
+        var texts = definition.Commands.Values.SelectMany(c => c).SelectMany(argv => argv)
+            .Concat(definition.Batches.Values.SelectMany(b => b.Run.Concat(b.Before).Concat(b.Each).Concat(b.Permanent ?? []).Concat(b.After)))
+            .Concat(definition.Parameters.Values)
+            .Concat(action.Parameters.Values);
+        return texts.Any(t => t.Contains("<matches>", StringComparison.Ordinal));
+    }
 }
