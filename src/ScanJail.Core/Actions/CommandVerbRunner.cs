@@ -38,6 +38,10 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
 
     public bool CanBatch(ActionVerb verb) => _batches.ContainsKey(verb);
 
+    public bool WritesToSession => ThroughSession(ActionVerb.Ban) && (ThroughSession(ActionVerb.Unban) || Steps(ActionVerb.Unban) == 0);
+
+    private bool ThroughSession(ActionVerb verb) => _batches.TryGetValue(verb, out var batch) && batch.Session is not null;
+
     public async Task<VerbResult> RunAsync(ActionVerb verb, Ban? ban, int fromStep, CancellationToken cancellationToken)
     {
         if (_batches.ContainsKey(verb))

@@ -14,6 +14,9 @@ internal interface IVerbRunner
     /// </summary>
     Task<VerbResult> RunAsync(ActionVerb verb, Ban? ban, int fromStep, CancellationToken cancellationToken);
 
+    /// <summary>True when bans and unbans are lines written to a kept-open process (cheap enough to start on the queuing thread).</summary>
+    bool WritesToSession => false;
+
     /// <summary>True when <paramref name="verb"/> takes many bans in one run (<see cref="RunBatchAsync"/>).</summary>
     bool CanBatch(ActionVerb verb) => false;
 

@@ -11,7 +11,7 @@ namespace ScanJail.Core.Actions;
 /// </summary>
 internal sealed partial class QueuedAction : IJailAction
 {
-    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Item> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly IVerbRunner _runner;
     private readonly string _jail;
@@ -38,6 +38,12 @@ internal sealed partial class QueuedAction : IJailAction
         _time = time;
         _logger = logger;
         _repair = repair ?? ActionRepair.None;
+        // An action that only writes a line to its kept-open tool (nft -i) takes an item on the thread that
+        // queues it when its loop is idle: the ban goes to the tool from the engine loop right after the
+        // commit, without waiting for a pool thread (up to milliseconds on a busy machine, while a scan
+        // goes on). What follows the write (the tool's answer) continues on the pool as before. Actions
+        // that start a process or talk to a server per item keep the hop: that work must not hold the loop.
+        _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = runner.WritesToSession });
         _loop = Task.Run(RunLoopAsync);
         _checkTimer = StartCheckTimer();
     }

@@ -34,6 +34,9 @@ internal sealed class ToolSession : IAsyncDisposable
     /// <summary>How many times the process was started (the first start included).</summary>
     public int Starts { get; private set; }
 
+    /// <summary>Lines (transactions) written to the process so far.</summary>
+    public long LinesWritten { get; private set; }
+
     /// <summary>The running process's id, or null when none runs.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
@@ -99,6 +102,7 @@ internal sealed class ToolSession : IAsyncDisposable
             var input = process.StandardInput;
             await input.WriteAsync((line + "\n" + marker + "\n").AsMemory(), either.Token);
             await input.FlushAsync(either.Token);
+            LinesWritten++;
             while (true)
             {
                 var read = await process.StandardError.ReadLineAsync(either.Token);

@@ -9,13 +9,11 @@ namespace ScanJail.Core.Engine;
 /// unbans, checkpoints) share one SQLite transaction, and the action items they queued are handed
 /// to the actions only after its commit (<see cref="ActionRelease"/>). So a ban is still durable
 /// before its action runs (a kill -9 at any point loses no ban that reached a firewall), but a
-/// burst of bans pays one commit instead of one each. A batch is cut short after
-/// <see cref="MaxBatchTime"/> so that under load a ban waits at most that long for its commit.
+/// burst of bans pays one commit instead of one each. A batch is cut short (<see cref="BatchCut"/>)
+/// so that under load a ban waits at most a millisecond for its commit.
 /// </summary>
 public sealed partial class Engine
 {
-    private const int MaxBatchMessages = 1024;
-
     /// <summary>
     /// Failures counted since the last checkpoint above which one is written at the end of the batch
     /// rather than at the next tick: under 100,000 failing addresses a second-long checkpoint wrote
@@ -24,25 +22,24 @@ public sealed partial class Engine
     /// </summary>
     private const int CheckpointEvery = 2048;
 
-    private static readonly TimeSpan MaxBatchTime = TimeSpan.FromMilliseconds(5);
-
     private void HandleBatch()
     {
         _store.BeginBatch();
         _release.Hold();
         var started = Stopwatch.GetTimestamp();
+        var bansBefore = Counters.Bans.Value;
         try
         {
             var handled = 0;
             while (_inbox.TryRead(out var message))
             {
                 HandleMessage(message);
-                if (++handled >= MaxBatchMessages || Stopwatch.GetElapsedTime(started) >= MaxBatchTime)
+                if (BatchCut.Ends(++handled, Stopwatch.GetElapsedTime(started), Counters.Bans.Value != bansBefore, _options.Replay))
                 {
                     break;
                 }
             }
-            if (_failuresSinceCheckpoint >= CheckpointEvery)
+            if (BatchCut.Checkpoints(_failuresSinceCheckpoint, CheckpointEvery, Counters.Bans.Value != bansBefore, _options.Replay))
             {
                 Checkpoint();
             }

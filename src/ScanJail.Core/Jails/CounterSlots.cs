@@ -5,9 +5,16 @@ namespace ScanJail.Core.Jails;
 /// up to <see cref="Stride"/> sorted times as ticks, a dirty flag), found through an open-addressing
 /// hash of slot numbers. No object per entry, so a million entries are a handful of arrays the
 /// garbage collector never walks. Arrays grow by doubling up to the capacity, never beyond.
+/// A slot holds its first <see cref="InlineTimes"/> times in the table; an address with more failures
+/// in its window gets an array of its own. Times for all of <see cref="Stride"/> in the table cost
+/// 8 × maxretry bytes per slot: with maxretry 1,000,000 the first 1,024 slots were an 8 GB array, and
+/// the engine loop stopped for seconds growing it, then failed on every new address.
 /// </summary>
-internal sealed class CounterSlots(int stride, int capacity)
+internal sealed class CounterSlots(int stride, int capacity, int inlineTimes = CounterSlots.DefaultInlineTimes)
 {
+    /// <summary>Times kept in the table per slot by default: maxretry is rarely above it.</summary>
+    public const int DefaultInlineTimes = 16;
+
     private const int FreeSlot = -1;
     private const int FirstLength = 1024;
 
@@ -19,11 +26,15 @@ internal sealed class CounterSlots(int stride, int capacity)
     private bool[] _dirty = [];
     // Slot number + 1, 0 for empty; a power of two at least twice the slots, so probes stay short.
     private int[] _buckets = [];
+    // Slots with more than InlineTimes times: their own array, grown by doubling up to Stride.
+    private readonly Dictionary<int, long[]> _spilled = [];
     private List<int> _dirtySlots = [];
     private int _used;
     private int _freeHead = -1;
 
+    /// <summary>At most this many times per slot (maxretry).</summary>
     public int Stride { get; } = stride;
+    public int InlineTimes { get; } = Math.Clamp(inlineTimes, 1, Math.Max(1, stride));
     public int Capacity { get; } = Math.Max(1, capacity);
     public int Count { get; private set; }
     public int Newest { get; private set; } = -1;
@@ -35,11 +46,30 @@ internal sealed class CounterSlots(int stride, int capacity)
 
     public AddressKey Key(int slot) => _keys[slot];
 
-    public ReadOnlySpan<long> Times(int slot) => _times.AsSpan(slot * Stride, _counts[slot]);
+    public ReadOnlySpan<long> Times(int slot)
+    {
+        var count = _counts[slot];
+        return count <= InlineTimes ? _times.AsSpan(slot * InlineTimes, count) : _spilled[slot].AsSpan(0, count);
+    }
 
+    /// <summary>Stores at most <see cref="Stride"/> times (the caller keeps the newest).</summary>
     public void SetTimes(int slot, ReadOnlySpan<long> times)
     {
-        times.CopyTo(_times.AsSpan(slot * Stride, Stride));
+        if (times.Length <= InlineTimes)
+        {
+            times.CopyTo(_times.AsSpan(slot * InlineTimes, InlineTimes));
+            _spilled.Remove(slot);
+        }
+        else
+        {
+            if (!_spilled.TryGetValue(slot, out var own) || own.Length < times.Length)
+            {
+                var length = (int)Math.Min(Stride, Math.Max((long)times.Length, 2L * (own?.Length ?? InlineTimes)));
+                own = new long[length];
+                _spilled[slot] = own;
+            }
+            times.CopyTo(own);
+        }
         _counts[slot] = times.Length;
     }
 
@@ -97,6 +127,7 @@ internal sealed class CounterSlots(int stride, int capacity)
         Unlink(slot);
         RemoveFromBuckets(slot);
         _counts[slot] = FreeSlot;
+        _spilled.Remove(slot);
         _dirty[slot] = false; // the owner records a forgotten address itself
         _older[slot] = _freeHead;
         _freeHead = slot;
@@ -205,7 +236,7 @@ internal sealed class CounterSlots(int stride, int capacity)
         Array.Resize(ref _older, length);
         Array.Resize(ref _counts, length);
         Array.Resize(ref _dirty, length);
-        Array.Resize(ref _times, checked(length * Stride));
+        Array.Resize(ref _times, checked(length * InlineTimes));
         var buckets = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)length * 2);
         if (buckets != _buckets.Length)
         {

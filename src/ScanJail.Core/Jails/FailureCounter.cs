@@ -12,18 +12,20 @@ namespace ScanJail.Core.Jails;
 /// <remarks>
 /// Built for a million addresses failing at once (a distributed attack): entries live in one
 /// <see cref="CounterSlots"/> table of parallel arrays (address as a 24-byte <see cref="AddressKey"/>,
-/// recency links, at most maxretry times as ticks), so a tracked address costs about
-/// 60 + 8 × maxretry bytes and no objects, and adding a failure allocates nothing.
+/// recency links, up to 16 times as ticks), so a tracked address costs about
+/// 60 + 8 × min(maxretry, 16) bytes and no objects, and adding a failure allocates nothing; an
+/// address with more than 16 failures in its window (a large maxretry) gets an array of its own.
 /// </remarks>
-public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity = FailureCounter.DefaultCapacity)
+public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity = FailureCounter.DefaultCapacity, int inlineTimes = CounterSlots.DefaultInlineTimes)
 {
     public const int DefaultCapacity = 1_000_000;
 
-    private readonly CounterSlots _slots = new(Math.Max(1, maxRetry), capacity);
+    private readonly CounterSlots _slots = new(Math.Max(1, maxRetry), capacity, inlineTimes);
     // Forgotten (banned, evicted, cleared) addresses the next checkpoint deletes; one that comes
     // back before it is written again as changed instead.
     private readonly HashSet<AddressKey> _cleared = [];
-    private long[] _scratch = new long[Math.Max(1, maxRetry) + 1];
+    // Grown on demand: maxretry + 1 up front was 8 MB per jail with maxretry 1,000,000.
+    private long[] _scratch = new long[Math.Min(Math.Max(1, maxRetry), CounterSlots.DefaultInlineTimes) + 1];
     // Addresses whose failures up to a time already led to a ban read back from the database (see Spent).
     private readonly Dictionary<AddressKey, long> _spentUntil = [];
 

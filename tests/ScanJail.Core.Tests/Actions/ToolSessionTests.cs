@@ -139,6 +139,47 @@ public sealed partial class ToolSessionTests : IAsyncLifetime
         await Until.TrueAsync(() => SessionChildren().Count == 0, "nft to exit with the action");
     }
 
+    [Fact]
+    public async Task A_ban_queued_on_an_idle_session_action_is_written_to_nft_on_the_queuing_thread()
+    {
+        var runner = Runner();
+        Assert.True(((IVerbRunner)runner).WritesToSession);
+        var action = new QueuedAction("nftables", "ssh", runner, new ActionRetryOptions(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), 3),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using (action)
+        {
+            action.Enqueue(ActionVerb.Start, null);
+            await action.DrainAsync(Bounded());
+            var session = runner.SessionOf(ActionVerb.Ban)!;
+            // The engine loop queues a ban right after its commit: the line must reach nft before Enqueue
+            // returns, not after a hop through the thread pool. The action's loop parks once the previous
+            // answer is read; a try that meets it still busy is taken again (at most five).
+            var inline = false;
+            for (var i = 0; i < 5 && !inline; i++)
+            {
+                await Until.TrueAsync(() => action.Health.Pending == 0, "the action to be idle");
+                await Task.Delay(100);
+                var written = session.LinesWritten;
+                action.Enqueue(ActionVerb.Ban, BanOf($"198.51.100.{30 + i}"));
+                inline = session.LinesWritten == written + 1;
+            }
+            Assert.True(inline, "no ban was written to nft on the queuing thread");
+            await Until.TrueAsync(() => SetsNow().Contains("198.51.100.30", StringComparison.Ordinal), "the ban in the kernel");
+            await Until.TrueAsync(() => action.Health.Pending == 0, "the action to be idle");
+            Assert.Equal(0, action.Health.Failed);
+        }
+    }
+
+    [Fact]
+    public void Only_an_action_whose_bans_and_unbans_all_go_to_a_session_takes_items_on_the_queuing_thread()
+    {
+        Assert.True(((IVerbRunner)Runner()).WritesToSession);
+        var commands = Definition("ban: [nft, add, element, x]\nunban: [nft, delete, element, x]", "plain");
+        Assert.False(((IVerbRunner)new CommandVerbRunner(commands, new Dictionary<string, string>(), "ssh", TimeProvider.System)).WritesToSession);
+        var unbanByCommand = Definition("ban: { run: [nft, -f, '-'], each: 'x', session: [nft, -i] }\nunban: [nft, delete, element, x]", "mixed");
+        Assert.False(((IVerbRunner)new CommandVerbRunner(unbanByCommand, new Dictionary<string, string>(), "ssh", TimeProvider.System)).WritesToSession);
+    }
+
     /// <summary>This test process's children running `ip netns exec NS nft -i` (exec'd into nft).</summary>
     private static List<int> SessionChildren()
     {

@@ -29,10 +29,14 @@ public sealed class FailureCounterPropertyTests
     [InlineData(3, 4)]
     [InlineData(3, 100)]
     [InlineData(5, 7)]
-    public void Agrees_with_the_reference_counter_on_any_sequence(int maxRetry, int capacity) =>
+    // Times past the table's inline ones go to the slot's own array (a large maxretry): 2 inline makes every path run.
+    [InlineData(5, 7, 2)]
+    [InlineData(40, 4, 2)]
+    [InlineData(40, 100, 3)]
+    public void Agrees_with_the_reference_counter_on_any_sequence(int maxRetry, int capacity, int inlineTimes = 16) =>
         Prop.ForAll<(byte Kind, byte Address, short Seconds)[]>(ops =>
         {
-            var counter = new FailureCounter(FindTime, maxRetry, capacity);
+            var counter = new FailureCounter(FindTime, maxRetry, capacity, inlineTimes);
             var model = new ReferenceFailureCounter(FindTime, maxRetry, capacity);
             foreach (var (kind, index, seconds) in ops)
             {
@@ -53,7 +57,7 @@ public sealed class FailureCounterPropertyTests
                         model.Restore(address, times);
                         break;
                     case 9:
-                        var copy = new FailureCounter(FindTime, maxRetry, capacity);
+                        var copy = new FailureCounter(FindTime, maxRetry, capacity, inlineTimes);
                         copy.CopyFrom(counter);
                         counter = copy;
                         var modelCopy = new ReferenceFailureCounter(FindTime, maxRetry, capacity);
@@ -104,6 +108,27 @@ public sealed class FailureCounterPropertyTests
         var (changed, cleared) = counter.TakeChanges();
         Assert.Equal(1_000_000, changed.Count);
         Assert.Equal(50, cleared.Count); // the evicted, for the checkpoint to delete
+    }
+
+    [Fact]
+    public void A_huge_maxretry_costs_memory_per_failure_not_per_address()
+    {
+        // maxretry 1,000,000 once sized every slot for a million times: 8 GB for the first 1,024 addresses.
+        var counter = new FailureCounter(FindTime, 1_000_000, capacity: 1_000_000);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 5_000; i++)
+        {
+            var v = 0x0B000000 + i;
+            counter.Add(new IPAddress([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]), T0);
+        }
+        var heavy = IPAddress.Parse("192.0.2.1");
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal((i + 1, false), counter.Add(heavy, T0.AddSeconds(i)));
+        }
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20, "the counter allocated more than 64 MB");
+        Assert.Equal(5_001, counter.Count);
+        Assert.Equal(100, counter.FailuresOf(heavy, T0.AddSeconds(99)));
     }
 
     private static void SameChanges(

@@ -66,6 +66,45 @@ public sealed partial class FloodCountTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(Lines + 1000, stats["lines.read"]);
     }
 
+    [Fact]
+    public async Task A_burst_of_datagrams_routed_on_the_receivers_thread_is_counted_exactly_once_with_a_huge_maxretry()
+    {
+        // The datagram receiver's router runs on its thread when it waits for a line, and the receiver
+        // waits when the lane is full: 50,000 alerts fill every buffer on the way. A unix datagram sender
+        // blocks while the receiver's queue is full, so none is lost. maxretry 1,000,000 once sized the
+        // counter's table at 8 GB for 1,024 addresses and stopped the loop.
+        const int Datagrams = 50_000;
+        var socket = Path.Combine(_config.Dir, "alerts.sock");
+        _config.WriteJailYaml($$"""
+            jails:
+              ssh:
+                enabled: true
+                source: { syslog: "unix:{{socket}}" }
+                filter: sshd
+                findtime: 1h
+                maxretry: 1000000
+                bantime: 1h
+                actions: [record]
+            """);
+        _config.WriteRecordAction();
+        await using var engine = await EngineProcess.StartAsync(_config.Dir);
+        using (var sender = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            sender.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+            var stamp = TestConfig.SyslogNow();
+            for (var i = 0; i < Datagrams; i++)
+            {
+                sender.Send(Encoding.UTF8.GetBytes(
+                    $"<38>{stamp} sshd[123]: Failed password for invalid user admin from 10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255} port 52144 ssh2"));
+            }
+        }
+
+        var stats = await WaitCountedAsync(engine, Datagrams);
+        Assert.Equal(Datagrams, stats["lines.matched"]);
+        Assert.Equal(0, stats["bans"]);
+        Assert.Equal(0, stats["engine.errors"]);
+    }
+
     private void WriteJail(string source)
     {
         _config.WriteJailYaml($"""

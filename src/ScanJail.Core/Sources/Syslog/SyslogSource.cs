@@ -32,6 +32,9 @@ public sealed class SyslogSource(SyslogSourceConfig config, TimeProvider time, I
 
     public Task Started => _started.Task;
 
+    /// <summary>True for UDP and unix datagram sockets: one thread blocks in receive and writes every line.</summary>
+    public bool ReceivesOnItsOwnThread => config.Address.Transport != SyslogTransport.Tcp;
+
     public async Task RunAsync(ChannelWriter<LogLine> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
