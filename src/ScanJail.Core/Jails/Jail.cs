@@ -1,4 +1,5 @@
 using ScanJail.Core.Actions;
+using ScanJail.Core.Actions.Notify;
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Filtering;
 
@@ -40,6 +41,6 @@ public sealed class Jail(JailConfig config, IFilter filter, IReadOnlyList<IJailA
             .Concat(definition.Batches.Values.SelectMany(b => b.Run.Concat(b.Before).Concat(b.Each).Concat(b.Permanent ?? []).Concat(b.After)))
             .Concat(definition.Parameters.Values)
             .Concat(action.Parameters.Values);
-        return texts.Any(t => t.Contains("<matches>", StringComparison.Ordinal));
+        return texts.Any(t => ArgTemplate.Parse(t).Tags.Contains(NotifyTags.Matches, StringComparer.Ordinal));
     }
 }
