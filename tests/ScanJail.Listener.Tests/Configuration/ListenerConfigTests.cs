@@ -1,8 +1,9 @@
+using RepositoryRoot = ScanJail.Tests.Support.RepositoryRoot;
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Syslog;
 using ScanJail.Listener.Configuration;
 using ScanJail.Listener.Tests.Lab;
-using RepositoryRoot = ScanJail.Tests.Support.RepositoryRoot;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Configuration;
 

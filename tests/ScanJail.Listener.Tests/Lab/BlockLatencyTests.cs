@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 

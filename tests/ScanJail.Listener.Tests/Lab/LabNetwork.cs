@@ -1,3 +1,5 @@
+using ScanJail.Tests.Support;
+
 namespace ScanJail.Listener.Tests.Lab;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 

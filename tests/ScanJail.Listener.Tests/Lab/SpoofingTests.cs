@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using ScanJail.Listener.Host;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 
