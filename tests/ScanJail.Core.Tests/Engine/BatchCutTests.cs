@@ -29,11 +29,12 @@ public sealed class BatchCutTests
     }
 
     [Fact]
-    public void The_end_of_batch_checkpoint_waits_for_the_next_batch_when_a_live_ban_was_made()
+    public void The_end_of_batch_checkpoint_waits_for_the_next_batch_when_a_live_ban_was_made_and_a_replay_leaves_it_to_the_timer()
     {
         Assert.True(BatchCut.Checkpoints(2048, 2048, banned: false, replay: false));
         Assert.False(BatchCut.Checkpoints(2048, 2048, banned: true, replay: false));
-        Assert.True(BatchCut.Checkpoints(2048, 2048, banned: true, replay: true));
+        Assert.False(BatchCut.Checkpoints(2048, 2048, banned: true, replay: true));
         Assert.False(BatchCut.Checkpoints(2047, 2048, banned: false, replay: false));
+        Assert.False(BatchCut.Checkpoints(1_000_000, 2048, banned: false, replay: true));
     }
 }
