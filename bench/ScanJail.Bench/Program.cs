@@ -55,12 +55,18 @@ stages.RemoveAll(s => s.Runs <= 0); // --peer-runs 0 leaves fail2ban-regex out
 var only = StringOption(args, "--only", "");
 stages.RemoveAll(s => !s.Name.Contains(only, StringComparison.Ordinal));
 
+// --alloc-sample: which types the measured runs allocate (see AllocationSampler); the warm-up is left out.
+AllocationSampler? sampler = null;
 // Warm-up: JIT and regex compilation in this process, and the page cache for every process.
 foreach (var stage in stages.Where(s => s.Name != fail2ban.Name))
 {
     stage.Measure();
 }
 stages.ForEach(s => { s.Results.Clear(); s.Gc.Clear(); });
+if (args.Contains("--alloc-sample"))
+{
+    sampler = new AllocationSampler();
+}
 // Rounds: every stage once per round, peers and ScanJail alternating, so a noisy minute hits all alike.
 var rounds = stages.Max(s => s.Runs);
 for (var round = 0; round < rounds; round++)
@@ -98,6 +104,9 @@ if (inProcess.Count > 0)
         Console.WriteLine($"{stage.Name,-44} {gc.Allocated / 1e6,12:N0} {gc.Gen0,6} {gc.Gen1,6} {gc.Gen2,6} {gc.Paused.TotalMilliseconds,12:N0} {gc.Cpu.TotalSeconds,6:F2}");
     }
 }
+
+sampler?.Print(30);
+sampler?.Dispose();
 
 if (bans > 0)
 {

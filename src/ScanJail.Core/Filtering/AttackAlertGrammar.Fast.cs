@@ -49,7 +49,7 @@ public static partial class AttackAlertGrammar
             {
                 return false;
             }
-            pairs.Add(new(token[..equals].ToString(), token[(equals + 1)..].ToString()));
+            pairs.Add(new(KeyText(token[..equals]), token[(equals + 1)..].ToString()));
             at += token.Length;
             while (at < text.Length && text[at] == ' ')
             {
@@ -62,6 +62,21 @@ public static partial class AttackAlertGrammar
         }
         result = FromPairs(pairs);
         return true;
+    }
+
+    // The keys ScanJail's listener writes, as one string each instead of one per line.
+    private static readonly string[] KnownKeys = ["src", "dport", "port", "proto", "kind", "mode", "ports", "ip", "dst", "sport", "summary", "probes"];
+
+    private static string KeyText(ReadOnlySpan<char> key)
+    {
+        foreach (var known in KnownKeys)
+        {
+            if (key.SequenceEqual(known))
+            {
+                return known;
+            }
+        }
+        return key.ToString();
     }
 
     private static bool IsKey(ReadOnlySpan<char> key)
