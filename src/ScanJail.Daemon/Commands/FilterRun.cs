@@ -11,11 +11,18 @@ internal sealed class FilterRun
 {
     private const int MissedSampleCount = 10;
 
+    /// <summary>Matches whose line text is kept (the report prints the first ten); the others keep none.</summary>
+    public const int MatchedSampleCount = 10;
+
     public long Lines { get; private set; }
     public long Matched { get; private set; }
     public long Ignored { get; private set; }
     public long Missed { get; private set; }
     public List<(long Line, string Host, DateTimeOffset Time, string Text)> Matches { get; } = [];
+
+    // One host text per distinct captured host: a million-line log's matches keep its few thousand hosts,
+    // not a string (and the whole line) per match, which the GC carried to its oldest generation.
+    private readonly Dictionary<string, string> _hosts = new(StringComparer.Ordinal);
     public List<(long Line, string Text)> MissedSamples { get; } = [];
 
     public static FilterRun Over(string path, IFilter filter, DateTimeOffset now)
@@ -30,7 +37,7 @@ internal sealed class FilterRun
                 case MatchOutcome.Matched:
                     run.Matched++;
                     // Like fail2ban-regex, report what the filter captured, even a name that is not an address.
-                    run.Matches.Add((run.Lines, result.Address?.ToString() ?? result.RawHost ?? "", result.Time ?? now, text));
+                    run.Matches.Add((run.Lines, run.HostText(result), result.Time ?? now, run.Matches.Count < MatchedSampleCount ? text : ""));
                     break;
                 case MatchOutcome.Ignored:
                     run.Ignored++;
@@ -45,5 +52,16 @@ internal sealed class FilterRun
             }
         }
         return run;
+    }
+
+    private string HostText(FilterResult result)
+    {
+        var raw = result.RawHost ?? "";
+        if (!_hosts.TryGetValue(raw, out var host))
+        {
+            host = result.Address?.ToString() ?? raw;
+            _hosts[raw] = host;
+        }
+        return host;
     }
 }

@@ -14,7 +14,7 @@ namespace ScanJail.Daemon.Commands;
 /// </summary>
 internal static class RegexCommand
 {
-    private const int SampleLines = 10;
+    private const int SampleLines = FilterRun.MatchedSampleCount;
 
     public static Command Create()
     {
