@@ -14,7 +14,9 @@ namespace ScanJail.Core.Engine;
 /// </summary>
 internal sealed class SourcePipeline : IAsyncDisposable
 {
-    private const int LineBuffer = 4096;
+    // Lines waiting between a source and its router outlive the GC's young generation when the router is
+    // behind: at 4,096 a replay made 34 collections of generation 1 per million lines, at 1,024 about 19.
+    private const int LineBuffer = 1024;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly List<ILogSource> _sources = [];
