@@ -18,6 +18,7 @@ public class FilterBenchmarks
     private const string Disconnected = "Nov 21 00:00:01 bench sshd[4242]: Disconnected from user deploy 198.18.12.34 port 52113";
     private const string Noise = "Nov 21 00:00:01 bench CRON[4242]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)";
     private const string Scan = "Nov 21 00:00:01 bench scanjail-listener[812]: attackalert: src=198.18.12.34 proto=tcp dport=22 kind=syn mode=atcp sport=40000 dst=192.0.2.1";
+    private const string PortsentryScan = "Nov 21 00:00:01 bench portsentry[1203]: attackalert: TCP SYN/Normal scan from host: 198.18.12.34/198.18.12.34 to TCP port: 22";
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     private IFilter _sshd = null!;
@@ -47,6 +48,9 @@ public class FilterBenchmarks
 
     [Benchmark]
     public FilterResult AttackAlertScan() => _attackalert.Match(Scan, Now);
+
+    [Benchmark]
+    public FilterResult AttackAlertPortsentryScan() => _attackalert.Match(PortsentryScan, Now);
 
     private static IFilter Load(string name)
     {

@@ -34,6 +34,18 @@ public sealed class AttackAlertGrammarTests
         Assert.Equal(("64", "atcp"), (extra!.Fields["ttl"], extra.Fields["mode"]));
     }
 
+    [Fact]
+    public void Gives_every_field_once_in_the_order_written()
+    {
+        var line = AttackAlertGrammar.Read("l[1]: attackalert: src=192.0.2.1 proto=TCP dport=22 kind=SYN mode=atcp sport=4000 dst=192.0.2.9 ttl=64");
+        Assert.Equal(
+            ["ip=192.0.2.1", "proto=tcp", "port=22", "kind=syn", "mode=atcp", "sport=4000", "dst=192.0.2.9", "ttl=64"],
+            line!.Fields.Select(f => $"{f.Key}={f.Value}"));
+        Assert.Equal(8, line.Fields.Count);
+        var classic = AttackAlertGrammar.Read("vm portsentry[1]: attackalert: TCP SYN/Normal scan from host: 192.0.2.2/192.0.2.2 to TCP port: 443");
+        Assert.Equal(["ip=192.0.2.2", "port=443", "proto=tcp", "kind=syn"], classic!.Fields.Select(f => $"{f.Key}={f.Value}"));
+    }
+
     [Theory]
     [InlineData("vm portsentry[1]: attackalert: Host: 192.0.2.2/192.0.2.2 is already blocked Ignoring")]
     [InlineData("vm portsentry[1]: attackalert: Host: 192.0.2.2 is already blocked. Ignoring")]
@@ -41,6 +53,8 @@ public sealed class AttackAlertGrammarTests
     [InlineData("vm portsentry[1]: attackalert: Host 192.0.2.2 has been blocked via dropped route using command: \"/x 192.0.2.2 1 tcp\"")]
     [InlineData("vm sshd[1]: Invalid user attackalert: src=198.51.100.7 from 203.0.113.9 port 22")]
     [InlineData("vm l[1]: attackalert: src=192.0.2.1 src=198.51.100.7")]
+    [InlineData("vm l[1]: attackalert: src=192.0.2.1 ip=198.51.100.7")]
+    [InlineData("vm l[1]: attackalert: src=192.0.2.1 dport=22 port=23")]
     [InlineData("vm l[1]: attackalert: proto=tcp dport=22")]
     [InlineData("")]
     public void Refuses_notices_and_hostile_lines(string line) => Assert.Null(AttackAlertGrammar.Read(line));
