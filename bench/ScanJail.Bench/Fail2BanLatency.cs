@@ -82,7 +82,7 @@ internal static class Fail2BanLatency
             actionstart =
             actionstop =
             actioncheck =
-            actionban = bash -c '{StampLog.Script.Replace("%", "%%", StringComparison.Ordinal)}' stamp <ip> {stamps}
+            actionban = {StampCommand.Current.Fail2BanLine(stamps)}
             actionunban =
             """);
         File.WriteAllText(Path.Combine(dir, "jail.conf"), $"""

@@ -18,9 +18,24 @@ internal static class LatencyCommand
         var peerBans = IntOption(args, "--peer-bans", 100);
         LatencyStage.RowBudget = TimeSpan.FromSeconds(IntOption(args, "--row-seconds", 120));
         var withPeers = !args.Contains("--no-peers");
+        var tools = Directory.CreateTempSubdirectory("scanjail-stamp-").FullName;
+        try
+        {
+            var stamp = StampCommand.Choose(tools, bash: StringOption(args, "--stamp", "c") == "bash");
+            Console.WriteLine($"the ban command (both tools): {stamp.Name}");
+            return Table(bans, loadRate, peerBans, withPeers, idleOnly: args.Contains("--idle-only"));
+        }
+        finally
+        {
+            Directory.Delete(tools, true);
+        }
+    }
+
+    private static int Table(int bans, int loadRate, int peerBans, bool withPeers, bool idleOnly)
+    {
         Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row, each row at most {LatencyStage.RowBudget.TotalSeconds:F0} s; load {loadRate:N0} lines/s");
         var rows = new List<LatencyFigures>();
-        foreach (var underLoad in (bool[])[false, true])
+        foreach (var underLoad in idleOnly ? (bool[])[false] : [false, true])
         {
             rows.AddRange(Report(LatencyStage.Run(bans, underLoad, loadRate)));
             if (!withPeers)
@@ -50,6 +65,12 @@ internal static class LatencyCommand
             Console.WriteLine($"  {row.Tool} {row.Path} {row.Load}: p50 {row.Percentile(0.5):F2} ms, p99 {row.Percentile(0.99):F2} ms ({row.Millis.Count} bans, {row.Missed} missed; load average {row.LoadAverage})");
         }
         return rows;
+    }
+
+    private static string StringOption(string[] args, string name, string fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 
     public static int IntOption(string[] args, string name, int fallback)

@@ -30,7 +30,7 @@ internal static class LatencyStage
             var port = FreeUdpPort();
             Directory.CreateDirectory(Path.Combine(dir, "actions"));
             File.WriteAllText(Path.Combine(dir, "actions", "stamp.yaml"), $"""
-                ban: [bash, -c, '{StampLog.Script}', stamp, "<ip>", "{stamps.Path}"]
+                ban: {StampCommand.Current.Yaml(stamps.Path)}
                 """);
             File.WriteAllText(Path.Combine(dir, "jail.yaml"), $$"""
                 jails:
@@ -80,6 +80,7 @@ internal static class LatencyStage
     {
         var millis = new List<double>(bans);
         var missed = 0;
+        WarmUp(bans, address, stamps, send);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < bans && clock.Elapsed < RowBudget; i++)
         {
@@ -96,6 +97,24 @@ internal static class LatencyStage
             }
         }
         return (millis, missed);
+    }
+
+    /// <summary>
+    /// Unmeasured bans (fresh addresses after the measured ones) until one comes through: the tool's
+    /// first ban pays for compiling and loading its path, and a tool that says it is ready may not yet
+    /// have taken its start position in the file (a line written before that is never read).
+    /// </summary>
+    private static void WarmUp(int bans, Func<int, string> address, StampLog stamps, Action<string> send)
+    {
+        for (var k = 0; k < 15; k++)
+        {
+            var ip = address(bans + k);
+            send(ip);
+            if (stamps.WaitFor(ip, TimeSpan.FromSeconds(2)) is not null)
+            {
+                return;
+            }
+        }
     }
 
     private static long? ReadOrNothing(EngineHost engine)

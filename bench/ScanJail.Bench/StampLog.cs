@@ -4,15 +4,17 @@ namespace ScanJail.Bench;
 
 /// <summary>
 /// The file the ban command writes to: one line per ban, "EPOCHSECONDS.MICROS ADDRESS" stamped by the
-/// command itself (bash's $EPOCHREALTIME), so a figure covers the whole path up to the command's start.
+/// command itself (<see cref="StampCommand"/>), so a figure covers the whole path up to the command's start.
 /// Read as it grows.
 /// </summary>
 internal sealed class StampLog(string path) : IDisposable
 {
-    /// <summary>The argv of the ban command (ScanJail action YAML and fail2ban actionban use the same script).</summary>
+    /// <summary>The bash script of <c>--stamp bash</c> (ScanJail action YAML and fail2ban actionban use the same script).</summary>
     public const string Script = "printf \"%s %s\\n\" \"$EPOCHREALTIME\" \"$1\" >> \"$2\"";
 
     private readonly Dictionary<string, double> _stamps = new(StringComparer.Ordinal);
+    // Read every millisecond while a row runs: one buffer, not 64 KB of garbage per look.
+    private readonly byte[] _buffer = new byte[64 * 1024];
     private FileStream? _file;
     private string _partial = "";
 
@@ -51,11 +53,10 @@ internal sealed class StampLog(string path) : IDisposable
             }
             _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
-        var buffer = new byte[64 * 1024];
         int read;
-        while ((read = _file.Read(buffer)) > 0)
+        while ((read = _file.Read(_buffer)) > 0)
         {
-            var text = _partial + System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+            var text = _partial + System.Text.Encoding.ASCII.GetString(_buffer, 0, read);
             var lines = text.Split('\n');
             _partial = lines[^1];
             foreach (var line in lines[..^1])

@@ -20,6 +20,14 @@ public sealed record ActionDefinition(
 
     /// <summary>How often <c>check</c> runs while the action is started; null when it never runs by itself.</summary>
     public TimeSpan? CheckInterval { get; init; }
+
+    /// <summary>
+    /// <c>start-resets: true</c>: <c>start</c> removes every ban the action applied (nftables re-creates its
+    /// table empty). Such an action gets its items without waiting for the engine's database commit: a ban
+    /// applied and then lost to a kill -9 before the commit is removed by the start that follows the restart
+    /// (and meanwhile expires by its own timeout, for nftables), so it can never outlive what the database knows.
+    /// </summary>
+    public bool StartResets { get; init; }
 }
 
 /// <summary>An action as a jail uses it: the definition and the parameters the jail gave (defaults filled in).</summary>

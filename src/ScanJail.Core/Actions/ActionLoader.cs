@@ -16,7 +16,7 @@ namespace ScanJail.Core.Actions;
 /// start/stop/check/ban/unban/flush: [argv...] or [[argv...], [argv...]]
 /// </code>
 /// </summary>
-public static class ActionLoader
+public static partial class ActionLoader
 {
     public const string CommandKind = "command";
     public const string LogKind = "log";
@@ -70,6 +70,7 @@ public static class ActionLoader
         var patterns = ParameterPatterns.Read(reader, parameters);
         var timeout = ReadTimeout(reader);
         var checkInterval = ReadCheckInterval(reader);
+        var startResets = ReadStartResets(reader);
         var batches = new Dictionary<ActionVerb, BatchTemplate>();
 
         var commands = new Dictionary<ActionVerb, IReadOnlyList<IReadOnlyList<string>>>();
@@ -115,6 +116,7 @@ public static class ActionLoader
             Batches = batches,
             Patterns = patterns,
             CheckInterval = checkInterval,
+            StartResets = startResets,
         };
     }
 

@@ -54,8 +54,10 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         var count = 1 + Guard(() => store.CountPreviousBans(jail.Name, address, now - HistoryWindow), 0);
         var length = permanent ? null : duration ?? jail.Config.BanTime.For(count);
         var ban = new Ban(jail.Name, address, now, now + length, failures, count, fields, manual, lines) { Prefix = jail.Config.BanPrefix?.For(address) };
-        Save(ban.Jail, ban.Address, ban);
+        // Queued before the row is written: an action that is not held for the commit (start-resets, such as
+        // nftables) gets the ban now; the others wait for the commit all the same (Engine.ActionRelease).
         Apply(jail, ban);
+        Save(ban.Jail, ban.Address, ban);
         jail.TotalBanned++;
         logger.LogWarning("[{Jail}] Ban {Address} ({Failures} failures, {Length})", jail.Name, address, failures, length?.ToString() ?? "permanent");
         return ban;

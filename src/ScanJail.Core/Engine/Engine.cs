@@ -329,7 +329,8 @@ public sealed partial class Engine : IAsyncDisposable
             {
                 Volatile.Write(ref _checkpointQueued, 0);
                 Checkpoint();
-                _store.SyncToDisk(); // a disk failure or power cut then loses at most about a second (SqliteStore.Sync)
+                // A disk failure or power cut then loses at most about a second (SqliteStore.Sync); the loop does not wait for the disk.
+                _ = _store.SyncToDisk();
             });
         }
     }

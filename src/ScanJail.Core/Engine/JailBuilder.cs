@@ -20,7 +20,7 @@ internal static class JailBuilder
         var actions = previous is not null && SameActions(previous.Config.Actions, config.Actions)
             ? previous.Actions
             : [.. config.Actions.Select(a => ActionFactory.Create(a, config.Name, time, loggers.CreateLogger($"ScanJail.Action.{a.Name}"),
-                ActionRetryOptions.Default, currentBans is null ? null : token => currentBans(config.Name, token))).Select(a => Held(a, release))];
+                ActionRetryOptions.Default, currentBans is null ? null : token => currentBans(config.Name, token))).Zip(config.Actions).Select(a => Held(a.First, a.Second.Definition, release))];
         var jail = new Jail(config, filter, actions);
         if (previous is not null)
         {
@@ -32,7 +32,12 @@ internal static class JailBuilder
         return jail;
     }
 
-    private static IJailAction Held(IJailAction action, ActionRelease? release) => release is null ? action : new HeldAction(action, release);
+    /// <summary>
+    /// An action whose start removes its bans (<see cref="ActionDefinition.StartResets"/>) is not held: its ban
+    /// reaches the firewall while the loop writes it to the database (a scan goes on meanwhile).
+    /// </summary>
+    private static IJailAction Held(IJailAction action, ActionDefinition definition, ActionRelease? release) =>
+        release is null || definition.StartResets ? action : new HeldAction(action, release);
 
     public static bool SameActions(IReadOnlyList<ActionConfig> a, IReadOnlyList<ActionConfig> b) =>
         a.Count == b.Count && a.Zip(b).All(p => SameAction(p.First, p.Second));
@@ -43,6 +48,7 @@ internal static class JailBuilder
         && a.Definition.Kind == b.Definition.Kind
         && a.Definition.Timeout == b.Definition.Timeout
         && a.Definition.CheckInterval == b.Definition.CheckInterval
+        && a.Definition.StartResets == b.Definition.StartResets
         && SameMap(a.Definition.Patterns, b.Definition.Patterns)
         && SameMap(a.Definition.Batches.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.Key), b.Definition.Batches.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.Key))
         && SameMap(a.Definition.Parameters, b.Definition.Parameters)

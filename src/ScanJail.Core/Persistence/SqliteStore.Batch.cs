@@ -7,8 +7,9 @@ namespace ScanJail.Core.Persistence;
 /// <summary>The engine loop's batches (one commit for many writes) and the checkpoint of positions and failures.</summary>
 public sealed partial class SqliteStore
 {
-    // SyncToDisk was asked for during a batch: done once the batch commits.
-    private bool _syncAtCommit;
+    // SyncToDisk was asked for during a batch: done once the batch commits (completed then).
+    private TaskCompletionSource? _syncAtCommit;
+    private BackgroundSync? _sync;
 
     /// <summary>True between <see cref="BeginBatch"/> and <see cref="CommitBatch"/>: a write is durable only once the batch commits.</summary>
     public bool Batching
@@ -43,7 +44,7 @@ public sealed partial class SqliteStore
         {
             _batching = false;
             var sync = _syncAtCommit;
-            _syncAtCommit = false;
+            _syncAtCommit = null;
             if (_batch is { } batch)
             {
                 _batch = null;
@@ -56,9 +57,9 @@ public sealed partial class SqliteStore
                     batch.Dispose();
                 }
             }
-            if (sync)
+            if (sync is not null)
             {
-                Sync();
+                Sync().ContinueWith(_ => sync.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
     }
@@ -152,19 +153,20 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// Makes every commit so far durable on the disk (inside a batch: once it commits). The engine asks it at
-    /// each checkpoint tick, once a second.
+    /// Makes every commit so far durable on the disk (inside a batch: once it commits), on a thread of its own
+    /// (<see cref="BackgroundSync"/>): the caller does not wait for the disk; the task completes once it is
+    /// done. The engine asks it at each checkpoint tick, once a second.
     /// </summary>
-    public void SyncToDisk()
+    public Task SyncToDisk()
     {
         lock (_gate)
         {
             if (_batching)
             {
-                _syncAtCommit = true;
-                return;
+                _syncAtCommit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _syncAtCommit.Task;
             }
-            Sync();
+            return Sync();
         }
     }
 
@@ -176,16 +178,5 @@ public sealed partial class SqliteStore
     /// about a second is lost, for a sync a second rather than one per commit (synchronous=FULL). With nothing
     /// new in the log it costs no write; it never waits for another connection.
     /// </summary>
-    private void Sync()
-    {
-        try
-        {
-            Run("PRAGMA wal_checkpoint(PASSIVE)");
-        }
-        catch (SqliteException)
-        {
-            // The commits themselves went through; a disk that refuses the sync refuses the next write too,
-            // which is logged and counted there (a commit is never retried for a failed sync: no ban twice).
-        }
-    }
+    private Task Sync() => (_sync ??= new BackgroundSync(Path)).Request();
 }

@@ -299,6 +299,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             _saveFailure?.Dispose();
             _clearFailure?.Dispose();
             _batch?.Dispose();
+            _sync?.Dispose();
             _connection.Dispose();
         }
     }

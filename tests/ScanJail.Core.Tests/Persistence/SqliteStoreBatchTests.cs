@@ -104,22 +104,54 @@ public sealed class SqliteStoreBatchTests : IDisposable
     }
 
     [Fact]
-    public void SyncToDisk_puts_the_commits_in_the_database_file_itself_and_in_a_batch_waits_for_its_commit()
+    public async Task SyncToDisk_puts_the_commits_in_the_database_file_itself_and_in_a_batch_waits_for_its_commit()
     {
         // The database file alone, without its write-ahead log: what a disk failure or a power cut leaves
         // when the log's pages were still in the page cache.
         using var store = SqliteStore.Open(DbPath);
         store.SaveBan(Ban(1));
         Assert.Empty(BansInFileAlone());
-        store.SyncToDisk();
+        await store.SyncToDisk().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Single(BansInFileAlone());
 
         store.BeginBatch();
         store.SaveBan(Ban(2));
-        store.SyncToDisk();
+        var synced = store.SyncToDisk();
         Assert.Single(BansInFileAlone()); // asked inside the batch: not before its commit
+        Assert.False(synced.IsCompleted);
         store.CommitBatch();
+        await synced.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(2, BansInFileAlone().Count);
+    }
+
+    [Fact]
+    public async Task Syncs_run_beside_the_writers_and_the_last_one_asked_covers_every_commit_before_it()
+    {
+        // The sync has a connection and a thread of its own: writes go on while it runs, none is lost or
+        // refused, and each request's task completes once the commits made before it are in the file.
+        using var store = SqliteStore.Open(DbPath);
+        var syncs = new List<Task>();
+        for (var i = 1; i <= 60; i++)
+        {
+            store.BeginBatch();
+            store.SaveBan(Ban(i));
+            store.CommitBatch();
+            syncs.Add(store.SyncToDisk());
+        }
+        await Task.WhenAll(syncs).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(60, BansInFileAlone().Count);
+        Assert.Equal(60, store.LoadBans().Count);
+    }
+
+    [Fact]
+    public async Task A_sync_asked_just_before_the_store_is_disposed_still_completes()
+    {
+        var store = SqliteStore.Open(DbPath);
+        store.SaveBan(Ban(1));
+        var first = store.SyncToDisk();
+        store.Dispose(); // waits for a sync that is running, and closes its connection
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Single(BansInFileAlone());
     }
 
     private List<Ban> BansInFileAlone()
