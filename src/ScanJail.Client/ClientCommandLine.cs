@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Text;
 using System.Text.Json;
 using ScanJail.Core.Control;
 using ScanJail.Core.Net;
@@ -73,7 +74,7 @@ public sealed class ClientCommandLine
             var name = parse.GetValue(jail);
             return name is null
                 ? ExecuteAsync(parse, new ControlRequest("status"), result => StatusFormatter.Status(Read<EngineStatus>(result)), token)
-                : ExecuteAsync(parse, new ControlRequest("status", Jail: name), result => StatusFormatter.JailStatus(Read<JailStatus>(result)), token);
+                : ExecuteAsync(parse, new ControlRequest("status", Jail: name), result => StatusFormatter.JailStatus(JailStatusReader.Read(result.Span)), token);
         });
         return command;
     }
@@ -196,14 +197,14 @@ public sealed class ClientCommandLine
         return address;
     }
 
-    private async Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, Func<JsonElement, string> present, CancellationToken token)
+    private async Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, Func<ReadOnlyMemory<byte>, string> present, CancellationToken token)
     {
         var json = parse.GetValue(_json);
         var socket = parse.GetValue(_socket) ?? DefaultSocket;
-        ControlResponse response;
+        ControlAnswer response;
         try
         {
-            response = await ControlClient.SendAsync(socket, request, token);
+            response = ControlClient.Send(socket, request);
         }
         catch (EngineUnavailableException e)
         {
@@ -217,13 +218,17 @@ public sealed class ClientCommandLine
         }
         if (!response.Ok)
         {
-            await ReportAsync(json, response);
+            await ReportAsync(json, new ControlResponse(false, Error: response.Error, Code: response.Code, Errors: response.Errors));
             return response.Code == "usage" ? ExitCodes.Usage : ExitCodes.Failed;
         }
-        var result = response.Result ?? default;
         try
         {
-            await _output.WriteAsync(json ? result.GetRawText() + "\n" : present(result));
+            if (response.Result.IsEmpty)
+            {
+                throw new JsonException("no result in the answer");
+            }
+            // --json prints the result's text as the engine sent it (one line: the engine writes no indentation).
+            await _output.WriteAsync(json ? Encoding.UTF8.GetString(response.Result.Span) + "\n" : present(response.Result));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -243,12 +248,13 @@ public sealed class ClientCommandLine
         await _error.WriteAsync("ERROR: " + StatusFormatter.Outcome(response.Error ?? "failed", response.Errors));
     }
 
-    private static string OutcomeText(JsonElement result)
+    private static string OutcomeText(ReadOnlyMemory<byte> result)
     {
         var outcome = Read<ControlOutcome>(result);
         return StatusFormatter.Outcome(outcome.Message, outcome.Errors);
     }
 
-    private static T Read<T>(JsonElement result) =>
-        result.Deserialize<T>(ControlProtocol.Json) ?? throw new JsonException($"no {typeof(T).Name} in the answer");
+    private static T Read<T>(ReadOnlyMemory<byte> result) =>
+        JsonSerializer.Deserialize<T>(result.Span, ControlProtocol.Json)
+            ?? throw new JsonException($"no {typeof(T).Name} in the answer");
 }

@@ -160,7 +160,8 @@ public static class StatusFormatter
     // Names and errors may carry text an attacker or a failing command wrote: keep it on one line, no escapes.
     private static string Clean(string text)
     {
-        if (!text.Any(char.IsControl))
+        // A loop over the span, not Any(char.IsControl): 100,000 banned addresses are 1.2 million characters.
+        if (!HasControl(text))
         {
             return text;
         }
@@ -171,5 +172,17 @@ public static class StatusFormatter
                 span[i] = char.IsControl(source[i]) ? '?' : source[i];
             }
         });
+    }
+
+    private static bool HasControl(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
