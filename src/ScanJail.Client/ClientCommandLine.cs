@@ -74,7 +74,12 @@ public sealed class ClientCommandLine
             var name = parse.GetValue(jail);
             return name is null
                 ? ExecuteAsync(parse, new ControlRequest("status"), result => StatusFormatter.Status(Read<EngineStatus>(result)), token)
-                : ExecuteAsync(parse, new ControlRequest("status", Jail: name), result => StatusFormatter.JailStatus(JailStatusReader.Read(result.Span)), token);
+                : ExecuteAsync(
+                    parse,
+                    new ControlRequest("status", Jail: name),
+                    JailStatusReader.Read,
+                    (answer, output) => StatusFormatter.WriteJailStatus(answer.Value as JailStatus ?? JailStatusReader.Read(answer.Result.Span), output),
+                    token);
         });
         return command;
     }
@@ -197,14 +202,19 @@ public sealed class ClientCommandLine
         return address;
     }
 
-    private async Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, Func<ReadOnlyMemory<byte>, string> present, CancellationToken token)
+    private Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, Func<ReadOnlyMemory<byte>, string> present, CancellationToken token) =>
+        ExecuteAsync(parse, request, read: null, (answer, output) => output.Write(present(answer.Result)), token);
+
+    /// <param name="read">Reads the result while the answer is read (see <see cref="ControlAnswer.Parse"/>); not for --json.</param>
+    /// <param name="print">Writes an ok answer for people; the result is in <see cref="ControlAnswer.Value"/> when <paramref name="read"/> could read it.</param>
+    private async Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, ResultReader? read, Action<ControlAnswer, TextWriter> print, CancellationToken token)
     {
         var json = parse.GetValue(_json);
         var socket = parse.GetValue(_socket) ?? DefaultSocket;
         ControlAnswer response;
         try
         {
-            response = ControlClient.Send(socket, request);
+            response = ControlClient.Send(socket, request, json ? null : read);
         }
         catch (EngineUnavailableException e)
         {
@@ -227,8 +237,15 @@ public sealed class ClientCommandLine
             {
                 throw new JsonException("no result in the answer");
             }
-            // --json prints the result's text as the engine sent it (one line: the engine writes no indentation).
-            await _output.WriteAsync(json ? Encoding.UTF8.GetString(response.Result.Span) + "\n" : present(response.Result));
+            if (json)
+            {
+                // The result's text as the engine sent it (one line: the engine writes no indentation).
+                await _output.WriteAsync(Encoding.UTF8.GetString(response.Result.Span) + "\n");
+            }
+            else
+            {
+                print(response, _output);
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -11,9 +11,16 @@ namespace ScanJail.Client;
 /// <param name="Result">The <c>result</c> value's JSON text; empty when the engine sent none.</param>
 public sealed record ControlAnswer(bool Ok, ReadOnlyMemory<byte> Result, string? Error, string? Code, IReadOnlyList<string>? Errors)
 {
-    /// <summary>Reads <paramref name="line"/> (without its newline). Unknown properties are skipped, as the serializer skips them.</summary>
+    /// <summary>The result as the <see cref="ResultReader"/> given to <see cref="Parse"/> read it; null when none was given or it failed.</summary>
+    public object? Value { get; init; }
+
+    /// <summary>
+    /// Reads <paramref name="line"/> (without its newline). Unknown properties are skipped, as the serializer skips them.
+    /// The result of an ok answer is read by <paramref name="read"/> on the way, in the same pass; when it cannot read
+    /// it, <see cref="Value"/> stays null and the result's text is kept for the caller to report.
+    /// </summary>
     /// <exception cref="JsonException">Not one JSON object, or a field of the wrong kind.</exception>
-    public static ControlAnswer Parse(ReadOnlyMemory<byte> line)
+    public static ControlAnswer Parse(ReadOnlyMemory<byte> line, ResultReader? read = null)
     {
         var reader = new Utf8JsonReader(line.Span);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -22,6 +29,7 @@ public sealed record ControlAnswer(bool Ok, ReadOnlyMemory<byte> Result, string?
         }
         var ok = false;
         var result = ReadOnlyMemory<byte>.Empty;
+        object? value = null;
         string? error = null;
         string? code = null;
         List<string>? errors = null;
@@ -42,7 +50,11 @@ public sealed record ControlAnswer(bool Ok, ReadOnlyMemory<byte> Result, string?
             else if (name.SequenceEqual("result"u8))
             {
                 var start = (int)reader.TokenStartIndex;
-                reader.Skip();
+                value = ok && read is not null && reader.TokenType != JsonTokenType.Null ? TryRead(ref reader, read) : null;
+                if (value is null)
+                {
+                    reader.Skip();
+                }
                 result = reader.TokenType == JsonTokenType.Null ? ReadOnlyMemory<byte>.Empty : line[start..(int)reader.BytesConsumed];
             }
             else if (name.SequenceEqual("error"u8))
@@ -71,7 +83,23 @@ public sealed record ControlAnswer(bool Ok, ReadOnlyMemory<byte> Result, string?
         {
             throw new JsonException("a response is one JSON object and nothing after it");
         }
-        return new ControlAnswer(ok, result, error, code, errors);
+        return new ControlAnswer(ok, result, error, code, errors) { Value = value };
+    }
+
+    // A copy of the reader stands where the result starts: when the result is not what read expects, it is
+    // skipped from there (broken JSON still fails the whole line).
+    private static object? TryRead(ref Utf8JsonReader reader, ResultReader read)
+    {
+        var start = reader;
+        try
+        {
+            return read(ref reader);
+        }
+        catch (JsonException)
+        {
+            reader = start;
+            return null;
+        }
     }
 
     /// <summary>A string value, or null for a JSON null.</summary>

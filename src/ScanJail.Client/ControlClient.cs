@@ -17,7 +17,7 @@ public static class ControlClient
     /// </summary>
     /// <exception cref="EngineUnavailableException">Nothing answers on the socket.</exception>
     /// <exception cref="UnauthorizedAccessException">The socket exists but this user may not connect to it.</exception>
-    public static ControlAnswer Send(string socketPath, ControlRequest request)
+    public static ControlAnswer Send(string socketPath, ControlRequest request, ResultReader? read = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -48,7 +48,7 @@ public static class ControlClient
             var answer = ReadLine(socket)
                 ?? throw new EngineUnavailableException($"the engine closed {socketPath} without an answer");
             // From the bytes as they came, with no text decoded first (a jail's status with 100,000 bans is a megabyte).
-            return ControlAnswer.Parse(answer);
+            return ControlAnswer.Parse(answer, read);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
         {

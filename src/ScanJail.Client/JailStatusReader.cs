@@ -17,9 +17,16 @@ public static class JailStatusReader
     public static JailStatus Read(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
+        reader.Read();
+        return Read(ref reader);
+    }
+
+    /// <summary>The status whose first token <paramref name="reader"/> stands on; leaves it on the status's last token.</summary>
+    /// <exception cref="JsonException">Not a jail's status: the JSON is broken or a value has the wrong kind.</exception>
+    public static JailStatus Read(ref Utf8JsonReader reader)
+    {
         try
         {
-            reader.Read();
             return Status(ref reader);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)

@@ -125,6 +125,43 @@ public sealed class ControlAnswerTests
     }
 
     [Fact]
+    public void A_status_is_read_in_the_same_pass_as_its_answer_and_its_text_kept()
+    {
+        var status = new StandInEngine().Big;
+        var line = Line(new ControlResponse(true) { Payload = status });
+
+        var answer = ControlAnswer.Parse(line, JailStatusReader.Read);
+
+        var read = Assert.IsType<JailStatus>(answer.Value);
+        Assert.Equal(status.BannedAddresses, read.BannedAddresses);
+        Assert.Equal(StatusFormatter.JailStatus(status), StatusFormatter.JailStatus(read));
+        Assert.Equal(Serialized(status), Encoding.UTF8.GetString(answer.Result.Span));
+    }
+
+    [Theory]
+    [InlineData("""{"ok":true,"result":{"jail":5}}""", """{"jail":5}""")]
+    [InlineData("""{"ok":true,"result":["not","a","status"]}""", """["not","a","status"]""")]
+    [InlineData("""{"result":{"jail":"read later"},"ok":true}""", """{"jail":"read later"}""")]
+    public void A_result_the_reader_cannot_read_then_is_kept_as_text_with_no_value(string line, string result)
+    {
+        var answer = ControlAnswer.Parse(Encoding.UTF8.GetBytes(line), JailStatusReader.Read);
+
+        Assert.True(answer.Ok);
+        Assert.Null(answer.Value);
+        Assert.Equal(result, Encoding.UTF8.GetString(answer.Result.Span));
+    }
+
+    [Fact]
+    public void An_error_answer_is_never_given_to_the_reader()
+    {
+        var answer = ControlAnswer.Parse(Encoding.UTF8.GetBytes("""{"ok":false,"result":{"jail":"x"},"error":"no"}"""), JailStatusReader.Read);
+
+        Assert.False(answer.Ok);
+        Assert.Null(answer.Value);
+        Assert.Equal("no", answer.Error);
+    }
+
+    [Fact]
     public void An_error_answer_carries_its_message_code_and_errors()
     {
         var line = Line(new ControlResponse(false, Error: "refused \"x\"\n", Code: "usage", Errors: ["one", "t\u00e9o"]));
@@ -154,9 +191,12 @@ public sealed class ControlAnswerTests
     [InlineData("""{"ok":true""")]
     [InlineData("""{"ok":true,"error":5}""")]
     [InlineData("""{"ok":true}{""")]
+    [InlineData("""{"ok":true,"result":{"jail":"x",}}""")]
+    [InlineData("{\"ok\":true,\"result\":{\"jail\":\"x\",\"bannedAddresses\":[\"1.2.3.4\"")]
     public void A_broken_answer_is_a_json_error(string line)
     {
         Assert.ThrowsAny<JsonException>(() => ControlAnswer.Parse(Encoding.UTF8.GetBytes(line)));
+        Assert.ThrowsAny<JsonException>(() => ControlAnswer.Parse(Encoding.UTF8.GetBytes(line), JailStatusReader.Read));
     }
 
     private static byte[] Line(ControlResponse response)
