@@ -95,13 +95,16 @@ public static class ControlClient
     /// <summary>The bytes up to the first newline, or null when the engine closed first.</summary>
     private static ReadOnlyMemory<byte>? ReadLine(Socket socket)
     {
-        var buffer = new byte[256 * 1024];
+        var buffer = GC.AllocateUninitializedArray<byte>(256 * 1024);
         var filled = 0;
         while (true)
         {
             if (filled == buffer.Length)
             {
-                Array.Resize(ref buffer, buffer.Length * 4);
+                // Doubled, not zeroed first: every byte up to filled is written before it is read.
+                var larger = GC.AllocateUninitializedArray<byte>(buffer.Length * 2);
+                buffer.AsSpan(0, filled).CopyTo(larger);
+                buffer = larger;
             }
             var read = socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
             if (read == 0)
