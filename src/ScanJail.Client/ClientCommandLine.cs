@@ -17,16 +17,20 @@ public sealed class ClientCommandLine
     public const string SocketVariable = "SCANJAIL_SOCKET";
 
     private readonly TextWriter _output;
+    private readonly Stream _utf8Output;
     private readonly TextWriter _error;
     private readonly TimeZoneInfo _zone;
     private readonly Option<string> _socket;
     private readonly Option<bool> _json;
     private readonly RootCommand _root;
 
+    /// <param name="output">Standard output as text, UTF-8.</param>
+    /// <param name="utf8Output">The stream under <paramref name="output"/>, for text already in UTF-8 (written after <paramref name="output"/> is flushed).</param>
     /// <param name="environmentSocket">The value of <c>SCANJAIL_SOCKET</c>, used when <c>--socket</c> is not given.</param>
-    public ClientCommandLine(TextWriter output, TextWriter error, TimeZoneInfo zone, string? environmentSocket)
+    public ClientCommandLine(TextWriter output, Stream utf8Output, TextWriter error, TimeZoneInfo zone, string? environmentSocket)
     {
         _output = output;
+        _utf8Output = utf8Output;
         _error = error;
         _zone = zone;
         _socket = new Option<string>("--socket")
@@ -77,8 +81,8 @@ public sealed class ClientCommandLine
                 : ExecuteAsync(
                     parse,
                     new ControlRequest("status", Jail: name),
-                    JailStatusReader.Read,
-                    (answer, output) => StatusFormatter.WriteJailStatus(answer.Value as JailStatus ?? JailStatusReader.Read(answer.Result.Span), output),
+                    JailStatusReader.Render,
+                    PrintJailStatus,
                     token);
         });
         return command;
@@ -253,6 +257,18 @@ public sealed class ClientCommandLine
             return ExitCodes.Failed;
         }
         return ExitCodes.Done;
+    }
+
+    // Rendered while the answer was read when it could be (see JailStatusReader.Render), else read and formatted now.
+    private void PrintJailStatus(ControlAnswer answer, TextWriter output)
+    {
+        if (answer.Value is ReadOnlyMemory<byte> text)
+        {
+            output.Flush();
+            _utf8Output.Write(text.Span);
+            return;
+        }
+        StatusFormatter.WriteJailStatus(JailStatusReader.Read(answer.Result.Span), output);
     }
 
     private async Task ReportAsync(bool json, ControlResponse response)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using ScanJail.Core.Actions;
 using ScanJail.Core.Control;
@@ -36,9 +38,32 @@ public static class JailStatusReader
         }
     }
 
-    private static JailStatus Status(ref Utf8JsonReader reader)
+    /// <summary>
+    /// The status whose first token <paramref name="reader"/> stands on, as the UTF-8 of the text
+    /// <see cref="StatusFormatter.JailStatus"/> makes of it, in the same pass: each banned address is copied
+    /// from the JSON as it stands (printable ASCII, not escaped, is already its own clean text), never made a
+    /// string, joined and encoded again. Needs the figures before the list, as the engine writes them.
+    /// </summary>
+    /// <exception cref="JsonException">Not a jail's status, or its figures come after its list (then <see cref="Read(ref Utf8JsonReader)"/> reads it).</exception>
+    public static object Render(ref Utf8JsonReader reader)
+    {
+        var text = new ArrayBufferWriter<byte>(1 << 16);
+        try
+        {
+            Status(ref reader, text);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new JsonException($"not a jail's status: {e.Message}", e);
+        }
+        return text.WrittenMemory;
+    }
+
+    // With text, the status is rendered into it as it is read (and the banned addresses are not kept).
+    private static JailStatus Status(ref Utf8JsonReader reader, ArrayBufferWriter<byte>? text = null)
     {
         Expect(ref reader, JsonTokenType.StartObject);
+        var headWritten = false;
         string? jail = null;
         int currentlyFailed = 0, currentlyBanned = 0;
         long totalFailed = 0, totalBanned = 0;
@@ -47,6 +72,11 @@ public static class JailStatusReader
         IReadOnlyList<OriginInfo>? origins = null;
         while (NextProperty(ref reader, out var name))
         {
+            if (headWritten && name is "jail" or "currentlyFailed" or "totalFailed" or "sources" or "currentlyBanned" or "totalBanned" or "bannedAddresses")
+            {
+                // Already written from what came before: a figure after the list (or a second list) would change it.
+                throw new JsonException($"{name} after the banned addresses");
+            }
             switch (name)
             {
                 case "jail": jail = ControlAnswer.Text(ref reader); break;
@@ -55,17 +85,62 @@ public static class JailStatusReader
                 case "sources": sources = Texts(ref reader); break;
                 case "currentlyBanned": currentlyBanned = reader.GetInt32(); break;
                 case "totalBanned": totalBanned = reader.GetInt64(); break;
+                case "bannedAddresses" when text is not null:
+                    Write(text, StatusFormatter.JailStatusHead(new JailStatus(
+                        jail ?? throw new JsonException("a jail's status without its name before its list"),
+                        currentlyFailed, totalFailed, sources, currentlyBanned, totalBanned, [], [])));
+                    headWritten = true;
+                    CopyAddresses(ref reader, text);
+                    break;
                 case "bannedAddresses": banned = Texts(ref reader); break;
                 case "actions": actions = Healths(ref reader); break;
                 case "origins": origins = reader.TokenType == JsonTokenType.Null ? null : Origins(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
-        return new JailStatus(jail ?? throw new JsonException("a jail's status without its name"),
+        var status = new JailStatus(jail ?? throw new JsonException("a jail's status without its name"),
             currentlyFailed, totalFailed, sources, currentlyBanned, totalBanned, banned, actions)
         {
             Origins = origins,
         };
+        if (text is not null)
+        {
+            if (!headWritten)
+            {
+                Write(text, StatusFormatter.JailStatusHead(status));
+            }
+            Write(text, StatusFormatter.JailStatusTail(status));
+        }
+        return status;
+    }
+
+    private static void CopyAddresses(ref Utf8JsonReader reader, ArrayBufferWriter<byte> text)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        var first = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (!first)
+            {
+                text.Write(" "u8);
+            }
+            first = false;
+            if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.ValueSpan.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E))
+            {
+                text.Write(reader.ValueSpan);
+            }
+            else
+            {
+                Write(text, StatusFormatter.Clean(ControlAnswer.Text(ref reader) ?? throw new JsonException("a list of strings holds a null")));
+            }
+        }
+    }
+
+    private static void Write(ArrayBufferWriter<byte> text, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        Encoding.UTF8.GetBytes(value, text.GetSpan(length));
+        text.Advance(length);
     }
 
     private static ActionHealth Health(ref Utf8JsonReader reader)

@@ -41,6 +41,22 @@ public static class StatusFormatter
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(output);
+        output.Write(JailStatusHead(status));
+        for (var i = 0; i < status.BannedAddresses.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(' ');
+            }
+            output.Write(Clean(status.BannedAddresses[i]));
+        }
+        output.Write(JailStatusTail(status));
+    }
+
+    /// <summary>A jail's status up to its banned addresses (the figures, not the list).</summary>
+    public static string JailStatusHead(JailStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Status for the jail: {Clean(status.Jail)}\n");
         text.Append("|- Filter\n");
@@ -51,16 +67,14 @@ public static class StatusFormatter
         text.Append(CultureInfo.InvariantCulture, $"   |- Currently banned:\t{status.CurrentlyBanned}\n");
         text.Append(CultureInfo.InvariantCulture, $"   |- Total banned:\t{status.TotalBanned}\n");
         text.Append("   `- Banned IP list:\t");
-        output.Write(text);
-        text.Clear();
-        for (var i = 0; i < status.BannedAddresses.Count; i++)
-        {
-            if (i > 0)
-            {
-                output.Write(' ');
-            }
-            output.Write(Clean(status.BannedAddresses[i]));
-        }
+        return text.ToString();
+    }
+
+    /// <summary>A jail's status after its banned addresses: the end of their line, the failing actions, the origins.</summary>
+    public static string JailStatusTail(JailStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var text = new StringBuilder();
         text.Append('\n');
         foreach (var action in status.Actions.Where(IsFailing))
         {
@@ -81,7 +95,7 @@ public static class StatusFormatter
             }
             text.Append('\n');
         }
-        output.Write(text);
+        return text.ToString();
     }
 
     /// <summary>One row per active ban; times in <paramref name="zone"/>.</summary>
@@ -181,7 +195,7 @@ public static class StatusFormatter
         TimeZoneInfo.ConvertTime(time, zone).ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     // Names and errors may carry text an attacker or a failing command wrote: keep it on one line, no escapes.
-    private static string Clean(string text)
+    internal static string Clean(string text)
     {
         // A loop over the span, not Any(char.IsControl): 100,000 banned addresses are 1.2 million characters.
         if (!HasControl(text))

@@ -82,6 +82,36 @@ public sealed class ControlAnswerTests
     }
 
     [Fact]
+    public void A_jail_status_rendered_while_read_is_the_formatters_text()
+    {
+        Prop.ForAll(AnyStatus.ToArbitrary(), status =>
+        {
+            var json = Encoding.UTF8.GetBytes(Serialized(status));
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            var text = (ReadOnlyMemory<byte>)JailStatusReader.Render(ref reader);
+            var expected = StatusFormatter.JailStatus(JsonSerializer.Deserialize<JailStatus>(json, ControlProtocol.Json)!);
+            return Encoding.UTF8.GetString(text.Span) == expected && reader.BytesConsumed == json.Length;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [InlineData("""{"bannedAddresses":["192.0.2.1"],"jail":"ssh"}""", 0, "192.0.2.1")]
+    [InlineData("""{"jail":"ssh","bannedAddresses":["192.0.2.1"],"currentlyBanned":1}""", 1, "192.0.2.1")]
+    [InlineData("""{"jail":"ssh","bannedAddresses":["192.0.2.1"],"bannedAddresses":["192.0.2.2"]}""", 0, "192.0.2.2")]
+    public void A_status_whose_figures_follow_its_list_is_not_rendered_but_read(string json, int currentlyBanned, string banned)
+    {
+        var answer = ControlAnswer.Parse(Encoding.UTF8.GetBytes("{\"ok\":true,\"result\":" + json + "}"), JailStatusReader.Render);
+
+        Assert.Null(answer.Value);
+        Assert.Equal(json, Encoding.UTF8.GetString(answer.Result.Span));
+        // What the serializer reads too: the last of a repeated property counts.
+        Assert.Equal(
+            StatusFormatter.JailStatus(new JailStatus("ssh", 0, 0, [], currentlyBanned, 0, [banned], [])),
+            StatusFormatter.JailStatus(JailStatusReader.Read(answer.Result.Span)));
+    }
+
+    [Fact]
     public void A_jail_status_skips_unknown_properties_and_takes_defaults_for_missing_ones()
     {
         var json = """{"future":{"a":[1,{"b":null}]},"jail":"ssh","bannedAddresses":["192.0.2.1"],"origins":null,"more":"x","actions":[{"action":"log","new":1}]}""";
