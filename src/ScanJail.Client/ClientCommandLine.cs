@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Text;
 using System.Text.Json;
 using ScanJail.Core.Control;
 using ScanJail.Core.Net;
@@ -16,16 +17,20 @@ public sealed class ClientCommandLine
     public const string SocketVariable = "SCANJAIL_SOCKET";
 
     private readonly TextWriter _output;
+    private readonly Stream _utf8Output;
     private readonly TextWriter _error;
     private readonly TimeZoneInfo _zone;
     private readonly Option<string> _socket;
     private readonly Option<bool> _json;
     private readonly RootCommand _root;
 
+    /// <param name="output">Standard output as text, UTF-8.</param>
+    /// <param name="utf8Output">The stream under <paramref name="output"/>, for text already in UTF-8 (written after <paramref name="output"/> is flushed).</param>
     /// <param name="environmentSocket">The value of <c>SCANJAIL_SOCKET</c>, used when <c>--socket</c> is not given.</param>
-    public ClientCommandLine(TextWriter output, TextWriter error, TimeZoneInfo zone, string? environmentSocket)
+    public ClientCommandLine(TextWriter output, Stream utf8Output, TextWriter error, TimeZoneInfo zone, string? environmentSocket)
     {
         _output = output;
+        _utf8Output = utf8Output;
         _error = error;
         _zone = zone;
         _socket = new Option<string>("--socket")
@@ -73,7 +78,12 @@ public sealed class ClientCommandLine
             var name = parse.GetValue(jail);
             return name is null
                 ? ExecuteAsync(parse, new ControlRequest("status"), result => StatusFormatter.Status(Read<EngineStatus>(result)), token)
-                : ExecuteAsync(parse, new ControlRequest("status", Jail: name), result => StatusFormatter.JailStatus(Read<JailStatus>(result)), token);
+                : ExecuteAsync(
+                    parse,
+                    new ControlRequest("status", Jail: name),
+                    JailStatusReader.Render,
+                    PrintJailStatus,
+                    token);
         });
         return command;
     }
@@ -196,14 +206,19 @@ public sealed class ClientCommandLine
         return address;
     }
 
-    private async Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, Func<JsonElement, string> present, CancellationToken token)
+    private Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, Func<ReadOnlyMemory<byte>, string> present, CancellationToken token) =>
+        ExecuteAsync(parse, request, read: null, (answer, output) => output.Write(present(answer.Result)), token);
+
+    /// <param name="read">Reads the result while the answer is read (see <see cref="ControlAnswer.Parse"/>); not for --json.</param>
+    /// <param name="print">Writes an ok answer for people; the result is in <see cref="ControlAnswer.Value"/> when <paramref name="read"/> could read it.</param>
+    private async Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, ResultReader? read, Action<ControlAnswer, TextWriter> print, CancellationToken token)
     {
         var json = parse.GetValue(_json);
         var socket = parse.GetValue(_socket) ?? DefaultSocket;
-        ControlResponse response;
+        ControlAnswer response;
         try
         {
-            response = await ControlClient.SendAsync(socket, request, token);
+            response = ControlClient.Send(socket, request, json ? null : read);
         }
         catch (EngineUnavailableException e)
         {
@@ -217,13 +232,24 @@ public sealed class ClientCommandLine
         }
         if (!response.Ok)
         {
-            await ReportAsync(json, response);
+            await ReportAsync(json, new ControlResponse(false, Error: response.Error, Code: response.Code, Errors: response.Errors));
             return response.Code == "usage" ? ExitCodes.Usage : ExitCodes.Failed;
         }
-        var result = response.Result ?? default;
         try
         {
-            await _output.WriteAsync(json ? result.GetRawText() + "\n" : present(result));
+            if (response.Result.IsEmpty)
+            {
+                throw new JsonException("no result in the answer");
+            }
+            if (json)
+            {
+                // The result's text as the engine sent it (one line: the engine writes no indentation).
+                await _output.WriteAsync(Encoding.UTF8.GetString(response.Result.Span) + "\n");
+            }
+            else
+            {
+                print(response, _output);
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -231,6 +257,18 @@ public sealed class ClientCommandLine
             return ExitCodes.Failed;
         }
         return ExitCodes.Done;
+    }
+
+    // Rendered while the answer was read when it could be (see JailStatusReader.Render), else read and formatted now.
+    private void PrintJailStatus(ControlAnswer answer, TextWriter output)
+    {
+        if (answer.Value is ReadOnlyMemory<byte> text)
+        {
+            output.Flush();
+            _utf8Output.Write(text.Span);
+            return;
+        }
+        StatusFormatter.WriteJailStatus(JailStatusReader.Read(answer.Result.Span), output);
     }
 
     private async Task ReportAsync(bool json, ControlResponse response)
@@ -243,12 +281,13 @@ public sealed class ClientCommandLine
         await _error.WriteAsync("ERROR: " + StatusFormatter.Outcome(response.Error ?? "failed", response.Errors));
     }
 
-    private static string OutcomeText(JsonElement result)
+    private static string OutcomeText(ReadOnlyMemory<byte> result)
     {
         var outcome = Read<ControlOutcome>(result);
         return StatusFormatter.Outcome(outcome.Message, outcome.Errors);
     }
 
-    private static T Read<T>(JsonElement result) =>
-        result.Deserialize<T>(ControlProtocol.Json) ?? throw new JsonException($"no {typeof(T).Name} in the answer");
+    private static T Read<T>(ReadOnlyMemory<byte> result) =>
+        JsonSerializer.Deserialize<T>(result.Span, ControlProtocol.Json)
+            ?? throw new JsonException($"no {typeof(T).Name} in the answer");
 }

@@ -11,15 +11,19 @@ public static class ControlClient
     /// <summary>Long enough for a reload of a large configuration; a hung engine still ends the wait.</summary>
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads the answer with blocking calls: a short-lived process waits for
+    /// one answer, and asynchronous sockets would first start their event thread and compile their state machines.
+    /// </summary>
     /// <exception cref="EngineUnavailableException">Nothing answers on the socket.</exception>
     /// <exception cref="UnauthorizedAccessException">The socket exists but this user may not connect to it.</exception>
-    public static async Task<ControlResponse> SendAsync(string socketPath, ControlRequest request, CancellationToken cancellationToken)
+    public static ControlAnswer Send(string socketPath, ControlRequest request, ResultReader? read = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
         {
@@ -31,35 +35,26 @@ public static class ControlClient
             throw new EngineUnavailableException($"the engine is not running ({socketPath}: {why})", e);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(AnswerTimeout);
+        // Each send and each read waits at most this long: a hung engine still ends the wait.
+        socket.SendTimeout = socket.ReceiveTimeout = (int)AnswerTimeout.TotalMilliseconds;
         try
         {
             var line = new ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(line))
-            {
-                JsonSerializer.Serialize(writer, request, ControlProtocol.Json);
-            }
-            line.Write("\n"u8);
+            WriteRequest(request, line);
             for (var sent = 0; sent < line.WrittenCount;)
             {
-                sent += await socket.SendAsync(line.WrittenMemory[sent..], SocketFlags.None, timeout.Token);
+                sent += socket.Send(line.WrittenSpan[sent..], SocketFlags.None);
             }
-            var answer = await ReadLineAsync(socket, timeout.Token)
+            var answer = ReadLine(socket)
                 ?? throw new EngineUnavailableException($"the engine closed {socketPath} without an answer");
             // From the bytes as they came, with no text decoded first (a jail's status with 100,000 bans is a megabyte).
-            return JsonSerializer.Deserialize<ControlResponse>(answer.Span, ControlProtocol.Json)
-                ?? throw new EngineUnavailableException($"the engine sent an empty answer on {socketPath}");
+            return ControlAnswer.Parse(answer, read);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
         {
             throw new EngineUnavailableException($"the engine did not answer on {socketPath} within {AnswerTimeout.TotalSeconds:0} s", e);
         }
         catch (SocketException e)
-        {
-            throw new EngineUnavailableException($"the connection to {socketPath} broke: {e.Message}", e);
-        }
-        catch (IOException e)
         {
             throw new EngineUnavailableException($"the connection to {socketPath} broke: {e.Message}", e);
         }
@@ -69,28 +64,58 @@ public static class ControlClient
         }
     }
 
-    /// <summary>The bytes up to the first newline, or null when the engine closed first.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadLineAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="request"/> as one line, the JSON <see cref="ControlProtocol.Json"/> writes (nulls left out),
+    /// written by hand: the serializer's first use would cost this short-lived process more than the request.
+    /// </summary>
+    public static void WriteRequest(ControlRequest request, IBufferWriter<byte> output)
     {
-        var buffer = new byte[64 * 1024];
+        ArgumentNullException.ThrowIfNull(request);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("command", request.Command);
+            WriteIfSet(writer, "jail", request.Jail);
+            WriteIfSet(writer, "address", request.Address);
+            WriteIfSet(writer, "time", request.Time);
+            writer.WriteBoolean("all", request.All);
+            writer.WriteEndObject();
+        }
+        output.Write("\n"u8);
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>The bytes up to the first newline, or null when the engine closed first.</summary>
+    private static ReadOnlyMemory<byte>? ReadLine(Socket socket)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(256 * 1024);
         var filled = 0;
-        var scanned = 0;
         while (true)
         {
-            var newline = Array.IndexOf(buffer, (byte)'\n', scanned, filled - scanned);
-            if (newline >= 0)
-            {
-                return buffer.AsMemory(0, newline);
-            }
-            scanned = filled;
             if (filled == buffer.Length)
             {
-                Array.Resize(ref buffer, buffer.Length * 4);
+                // Doubled, not zeroed first: every byte up to filled is written before it is read.
+                var larger = GC.AllocateUninitializedArray<byte>(buffer.Length * 2);
+                buffer.AsSpan(0, filled).CopyTo(larger);
+                buffer = larger;
             }
-            var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken);
+            var read = socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
             if (read == 0)
             {
                 return null;
+            }
+            // Only the new bytes are searched: a megabyte comes in many reads.
+            var newline = buffer.AsSpan(filled, read).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                return buffer.AsMemory(0, filled + newline);
             }
             filled += read;
         }

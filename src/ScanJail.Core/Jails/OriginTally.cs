@@ -39,6 +39,11 @@ public sealed class OriginTally
     /// <summary>Each origin with its failure count and which of <paramref name="banned"/> it reported last, by origin name.</summary>
     public IReadOnlyList<(string Origin, long Failures, IReadOnlyList<IPAddress> Banned)> Snapshot(IEnumerable<IPAddress> banned)
     {
+        if (_lastOrigin.Count == 0)
+        {
+            // No address has an origin (the usual case: no forwarded source): nothing to look up for each ban.
+            return [.. _failures.Keys.Order(StringComparer.Ordinal).Select(o => (o, _failures[o], (IReadOnlyList<IPAddress>)[]))];
+        }
         var bannedBy = banned
             .Select(a => (Address: a, Origin: OriginOf(a)))
             .Where(p => p.Origin is not null)

@@ -36,6 +36,31 @@ public sealed class ClientCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_lists_the_bans_in_the_order_they_were_made_even_when_an_unban_left_a_gap()
+    {
+        _config.TouchAuthLog();
+        await using var engine = await EngineProcess.StartAsync(_config.Dir);
+
+        // One client process after the other: each ban starts later than the one before.
+        foreach (var address in new[] { "192.0.2.21", "192.0.2.22", "2001:db8::23" })
+        {
+            Assert.Equal(0, (await engine.ClientAsync("ban", "ssh", address)).Code);
+        }
+        Assert.Equal(0, (await engine.ClientAsync("unban", "192.0.2.21")).Code);
+        Assert.Equal(0, (await engine.ClientAsync("ban", "ssh", "192.0.2.24")).Code); // may take the unbanned one's place in the book
+
+        var (code, status, error) = await engine.ClientAsync("status", "ssh");
+        var (jsonCode, json, _) = await engine.ClientAsync("--json", "status", "ssh");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("   |- Currently banned:\t3\n", status, StringComparison.Ordinal);
+        Assert.Contains("   `- Banned IP list:\t192.0.2.22 2001:db8::23 192.0.2.24\n", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("   origin ", status, StringComparison.Ordinal); // no forwarded source, no origin line
+        Assert.Equal(0, jsonCode);
+        Assert.Contains("\"bannedAddresses\":[\"192.0.2.22\",\"2001:db8::23\",\"192.0.2.24\"]", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_client_says_69_when_no_engine_runs()
     {
         var (code, _, _) = await Cli.RunAsync(Path.Combine(EngineProcess.BinDir, "scanjail-client.dll"),

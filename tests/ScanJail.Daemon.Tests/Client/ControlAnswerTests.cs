@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
+using ScanJail.Client;
+using ScanJail.Core.Actions;
+using ScanJail.Core.Control;
+using ScanJail.Daemon.Tests.Control;
+
+namespace ScanJail.Daemon.Tests.Client;
+
+/// <summary>
+/// The client writes requests and reads answers without the serializer (<see cref="ControlClient.WriteRequest"/>,
+/// <see cref="ControlAnswer"/>, <see cref="JailStatusReader"/>): what it writes and what it reads must stay the
+/// JSON the engine's serializer reads and writes, for any text, including control characters and escapes.
+/// </summary>
+public sealed class ControlAnswerTests
+{
+    private static readonly Gen<string> AnyText = Gen.OneOf(
+        ArbMap.Default.GeneratorFor<string>().Select(s => s ?? ""),
+        Gen.Elements("203.0.113.9", "2001:db8::7", "a\"b\\c", "line\nbreak\u0001", "é ü \u2028 😀", "", "+01:00").Select(s => s));
+
+    private static readonly Gen<string?> MaybeText = Gen.OneOf(AnyText.Select(s => (string?)s), Gen.Constant((string?)null));
+
+    private static readonly Gen<DateTimeOffset?> MaybeTime = Gen.OneOf(
+        Gen.Choose(0, 1_000_000).Select(s => (DateTimeOffset?)new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(s % 3 - 1)).AddSeconds(s)),
+        Gen.Constant((DateTimeOffset?)null));
+
+    private static readonly Gen<ActionHealth> AnyHealth =
+        from action in AnyText
+        from counts in Gen.ArrayOf(Gen.Choose(0, int.MaxValue), 4)
+        from error in MaybeText
+        from at in MaybeTime
+        select new ActionHealth(action, counts[0] * 3L, counts[1], counts[2], counts[3], error, at, counts[0] % 2);
+
+    private static readonly Gen<JailStatus> AnyStatus =
+        from jail in AnyText
+        from counts in Gen.ArrayOf(Gen.Choose(0, int.MaxValue), 4)
+        from sources in AnyText.ListOf()
+        from banned in AnyText.ListOf()
+        from actions in AnyHealth.ListOf()
+        from origins in Gen.OneOf(
+            Gen.Constant((IReadOnlyList<OriginInfo>?)null),
+            (from origin in AnyText from failures in Gen.Choose(0, 1000) from b in AnyText.ListOf() select new OriginInfo(origin, failures, [.. b]))
+                .ListOf().Select(o => (IReadOnlyList<OriginInfo>?)[.. o]))
+        select new JailStatus(jail, counts[0], counts[1] * 5L, [.. sources], counts[2], counts[3] * 7L, [.. banned], [.. actions]) { Origins = origins };
+
+    private static string Serialized(object value) => JsonSerializer.Serialize(value, value.GetType(), ControlProtocol.Json);
+
+    [Fact]
+    public void A_request_is_written_as_the_serializer_writes_it()
+    {
+        var requests =
+            from command in AnyText
+            from jail in MaybeText
+            from address in MaybeText
+            from time in MaybeText
+            from all in ArbMap.Default.GeneratorFor<bool>()
+            select new ControlRequest(command, jail, address, time, all);
+        Prop.ForAll(requests.ToArbitrary(), request =>
+        {
+            var line = new ArrayBufferWriter<byte>();
+            ControlClient.WriteRequest(request, line);
+            var text = Encoding.UTF8.GetString(line.WrittenSpan);
+            return text == Serialized(request) + "\n"
+                && JsonSerializer.Deserialize<ControlRequest>(text, ControlProtocol.Json) == request;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void A_jail_status_reads_back_as_the_serializer_wrote_it()
+    {
+        Prop.ForAll(AnyStatus.ToArbitrary(), status =>
+        {
+            var json = Serialized(status);
+            var read = JailStatusReader.Read(Encoding.UTF8.GetBytes(json));
+            // Compared with what the serializer reads (a lone surrogate, for one, is written as U+FFFD and read so).
+            var expected = JsonSerializer.Deserialize<JailStatus>(json, ControlProtocol.Json)!;
+            return Serialized(read) == json && StatusFormatter.JailStatus(read) == StatusFormatter.JailStatus(expected);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void A_jail_status_rendered_while_read_is_the_formatters_text()
+    {
+        Prop.ForAll(AnyStatus.ToArbitrary(), status =>
+        {
+            var json = Encoding.UTF8.GetBytes(Serialized(status));
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            var text = (ReadOnlyMemory<byte>)JailStatusReader.Render(ref reader);
+            var expected = StatusFormatter.JailStatus(JsonSerializer.Deserialize<JailStatus>(json, ControlProtocol.Json)!);
+            return Encoding.UTF8.GetString(text.Span) == expected && reader.BytesConsumed == json.Length;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [InlineData("""{"bannedAddresses":["192.0.2.1"],"jail":"ssh"}""", 0, "192.0.2.1")]
+    [InlineData("""{"jail":"ssh","bannedAddresses":["192.0.2.1"],"currentlyBanned":1}""", 1, "192.0.2.1")]
+    [InlineData("""{"jail":"ssh","bannedAddresses":["192.0.2.1"],"bannedAddresses":["192.0.2.2"]}""", 0, "192.0.2.2")]
+    public void A_status_whose_figures_follow_its_list_is_not_rendered_but_read(string json, int currentlyBanned, string banned)
+    {
+        var answer = ControlAnswer.Parse(Encoding.UTF8.GetBytes("{\"ok\":true,\"result\":" + json + "}"), JailStatusReader.Render);
+
+        Assert.Null(answer.Value);
+        Assert.Equal(json, Encoding.UTF8.GetString(answer.Result.Span));
+        // What the serializer reads too: the last of a repeated property counts.
+        Assert.Equal(
+            StatusFormatter.JailStatus(new JailStatus("ssh", 0, 0, [], currentlyBanned, 0, [banned], [])),
+            StatusFormatter.JailStatus(JailStatusReader.Read(answer.Result.Span)));
+    }
+
+    [Fact]
+    public void A_jail_status_skips_unknown_properties_and_takes_defaults_for_missing_ones()
+    {
+        var json = """{"future":{"a":[1,{"b":null}]},"jail":"ssh","bannedAddresses":["192.0.2.1"],"origins":null,"more":"x","actions":[{"action":"log","new":1}]}""";
+
+        var read = JailStatusReader.Read(Encoding.UTF8.GetBytes(json));
+
+        // A missing list reads as empty (the serializer left it null, and the formatter failed on it).
+        Assert.Equal(
+            """{"jail":"ssh","currentlyFailed":0,"totalFailed":0,"sources":[],"currentlyBanned":0,"totalBanned":0,"bannedAddresses":["192.0.2.1"],"""
+            + """ "actions":[{"action":"log","succeeded":0,"failed":0,"retrying":0,"pending":0,"dropped":0}]}""".TrimStart(),
+            Serialized(read));
+        Assert.Null(read.Origins);
+        Assert.Contains("`- Banned IP list:\t192.0.2.1\n", StatusFormatter.JailStatus(read), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("[]")]
+    [InlineData("""{"jail":1}""")]
+    [InlineData("""{"currentlyFailed":"many","jail":"x"}""")]
+    [InlineData("""{"jail":"x","bannedAddresses":[null]}""")]
+    [InlineData("""{"jail":"x","actions":[{"action":"a","lastErrorAt":"yesterday"}]}""")]
+    [InlineData("""{"bannedAddresses":[]}""")]
+    public void A_broken_jail_status_is_a_json_error(string json)
+    {
+        Assert.ThrowsAny<JsonException>(() => JailStatusReader.Read(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void An_answer_keeps_its_result_as_the_engine_sent_it_and_reads_the_envelope()
+    {
+        var status = new StandInEngine().Ssh;
+        var line = Line(new ControlResponse(true) { Payload = status });
+
+        var answer = ControlAnswer.Parse(line);
+
+        Assert.True(answer.Ok);
+        Assert.Equal(Serialized(status), Encoding.UTF8.GetString(answer.Result.Span));
+        Assert.Null(answer.Error);
+    }
+
+    [Fact]
+    public void A_status_is_read_in_the_same_pass_as_its_answer_and_its_text_kept()
+    {
+        var status = new StandInEngine().Big;
+        var line = Line(new ControlResponse(true) { Payload = status });
+
+        var answer = ControlAnswer.Parse(line, JailStatusReader.Read);
+
+        var read = Assert.IsType<JailStatus>(answer.Value);
+        Assert.Equal(status.BannedAddresses, read.BannedAddresses);
+        Assert.Equal(StatusFormatter.JailStatus(status), StatusFormatter.JailStatus(read));
+        Assert.Equal(Serialized(status), Encoding.UTF8.GetString(answer.Result.Span));
+    }
+
+    [Theory]
+    [InlineData("""{"ok":true,"result":{"jail":5}}""", """{"jail":5}""")]
+    [InlineData("""{"ok":true,"result":["not","a","status"]}""", """["not","a","status"]""")]
+    [InlineData("""{"result":{"jail":"read later"},"ok":true}""", """{"jail":"read later"}""")]
+    public void A_result_the_reader_cannot_read_then_is_kept_as_text_with_no_value(string line, string result)
+    {
+        var answer = ControlAnswer.Parse(Encoding.UTF8.GetBytes(line), JailStatusReader.Read);
+
+        Assert.True(answer.Ok);
+        Assert.Null(answer.Value);
+        Assert.Equal(result, Encoding.UTF8.GetString(answer.Result.Span));
+    }
+
+    [Fact]
+    public void An_error_answer_is_never_given_to_the_reader()
+    {
+        var answer = ControlAnswer.Parse(Encoding.UTF8.GetBytes("""{"ok":false,"result":{"jail":"x"},"error":"no"}"""), JailStatusReader.Read);
+
+        Assert.False(answer.Ok);
+        Assert.Null(answer.Value);
+        Assert.Equal("no", answer.Error);
+    }
+
+    [Fact]
+    public void An_error_answer_carries_its_message_code_and_errors()
+    {
+        var line = Line(new ControlResponse(false, Error: "refused \"x\"\n", Code: "usage", Errors: ["one", "t\u00e9o"]));
+
+        var answer = ControlAnswer.Parse(line);
+
+        Assert.False(answer.Ok);
+        Assert.True(answer.Result.IsEmpty);
+        Assert.Equal("refused \"x\"\n", answer.Error);
+        Assert.Equal("usage", answer.Code);
+        Assert.Equal(["one", "t\u00e9o"], answer.Errors);
+    }
+
+    [Fact]
+    public void An_answer_skips_unknown_properties_wherever_they_stand()
+    {
+        var answer = ControlAnswer.Parse(Encoding.UTF8.GetBytes("""{"first":[{"ok":false}],"result":{"jail":"a"},"ok":true,"last":null}"""));
+
+        Assert.True(answer.Ok);
+        Assert.Equal("""{"jail":"a"}""", Encoding.UTF8.GetString(answer.Result.Span));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("[1]")]
+    [InlineData("""{"ok":true""")]
+    [InlineData("""{"ok":true,"error":5}""")]
+    [InlineData("""{"ok":true}{""")]
+    [InlineData("""{"ok":true,"result":{"jail":"x",}}""")]
+    [InlineData("{\"ok\":true,\"result\":{\"jail\":\"x\",\"bannedAddresses\":[\"1.2.3.4\"")]
+    public void A_broken_answer_is_a_json_error(string line)
+    {
+        Assert.ThrowsAny<JsonException>(() => ControlAnswer.Parse(Encoding.UTF8.GetBytes(line)));
+        Assert.ThrowsAny<JsonException>(() => ControlAnswer.Parse(Encoding.UTF8.GetBytes(line), JailStatusReader.Read));
+    }
+
+    private static byte[] Line(ControlResponse response)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        ControlProtocol.WriteLine(response, output);
+        return output.WrittenSpan[..^1].ToArray();
+    }
+}
