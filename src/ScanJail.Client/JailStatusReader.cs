@@ -188,38 +188,25 @@ public static class JailStatusReader
         return new OriginInfo(origin ?? throw new JsonException("an origin without its name"), failures, banned);
     }
 
-    private static List<ActionHealth> Healths(ref Utf8JsonReader reader)
-    {
-        Expect(ref reader, JsonTokenType.StartArray);
-        var healths = new List<ActionHealth>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            healths.Add(Health(ref reader));
-        }
-        return healths;
-    }
+    private delegate T ItemReader<out T>(ref Utf8JsonReader reader);
 
-    private static List<OriginInfo> Origins(ref Utf8JsonReader reader)
-    {
-        Expect(ref reader, JsonTokenType.StartArray);
-        var origins = new List<OriginInfo>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            origins.Add(Origin(ref reader));
-        }
-        return origins;
-    }
+    private static List<ActionHealth> Healths(ref Utf8JsonReader reader) => ListOf(ref reader, Health);
+
+    private static List<OriginInfo> Origins(ref Utf8JsonReader reader) => ListOf(ref reader, Origin);
 
     // Each string of an array, decoded once (no escape in an address: its UTF-8 is copied as it came).
-    private static List<string> Texts(ref Utf8JsonReader reader)
+    private static List<string> Texts(ref Utf8JsonReader reader) =>
+        ListOf(ref reader, static (ref Utf8JsonReader r) => ControlAnswer.Text(ref r) ?? throw new JsonException("a list of strings holds a null"));
+
+    private static List<T> ListOf<T>(ref Utf8JsonReader reader, ItemReader<T> item)
     {
         Expect(ref reader, JsonTokenType.StartArray);
-        var texts = new List<string>();
+        var items = new List<T>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            texts.Add(ControlAnswer.Text(ref reader) ?? throw new JsonException("a list of strings holds a null"));
+            items.Add(item(ref reader));
         }
-        return texts;
+        return items;
     }
 
     /// <summary>Moves onto the next property's value; false at the end of the object.</summary>
