@@ -32,24 +32,14 @@ internal static class PatternCompiler
 
     /// <summary>Compiled backtracking, warmed up.</summary>
     public static Regex CompileExtract(string pattern, TimeSpan timeout) =>
-        RegexCache.GetOrBuild(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, timeout, () =>
-        {
-            var extract = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, timeout);
-            WarmUp(extract);
-            return extract;
-        });
+        Built(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, timeout);
 
     /// <summary>NonBacktracking, warmed up; null when the pattern needs backtracking.</summary>
     public static Regex? CompileScreen(string pattern, TimeSpan timeout)
     {
         try
         {
-            return RegexCache.GetOrBuild(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout, () =>
-            {
-                var screen = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
-                WarmUp(screen);
-                return screen;
-            });
+            return Built(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
         }
         catch (NotSupportedException)
         {
@@ -74,13 +64,7 @@ internal static class PatternCompiler
         var text = string.Join("|", patterns.Select(p => "(?:" + p.Text + ")"));
         try
         {
-            const RegexOptions Union = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
-            return RegexCache.GetOrBuild(text, Union, timeout, () =>
-            {
-                var combined = new Regex(text, Union, timeout);
-                WarmUp(combined);
-                return combined;
-            });
+            return Built(text, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, timeout);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
@@ -88,6 +72,15 @@ internal static class PatternCompiler
             return null;
         }
     }
+
+    // A regex built and warmed up once per pattern, options and timeout (RegexCache).
+    private static Regex Built(string pattern, RegexOptions options, TimeSpan timeout) =>
+        RegexCache.GetOrBuild(pattern, options, timeout, () =>
+        {
+            var regex = new Regex(pattern, options, timeout);
+            WarmUp(regex);
+            return regex;
+        });
 
     // The first match JIT-compiles the regex inside the timed scan; on a loaded machine that alone
     // can exceed the timeout and lose a real line. Pay it here instead.
