@@ -5,24 +5,11 @@ namespace ScanJail.Core.Actions;
 /// <c>}</c>: the statement's head (up to the brace), the element between the braces, and the tail. Tags
 /// cannot hold a brace (<c>&lt;name&gt;</c>), so the cut never splits one; values are pasted in after it.
 /// </summary>
-internal sealed class JoinedLine
+/// <param name="Head">Up to and with the first <c>{</c>, such as <c>add element inet sj-&lt;jail&gt; addr-&lt;family&gt; {</c>.</param>
+/// <param name="Element">Between the braces, trimmed, such as <c>&lt;ip&gt; timeout &lt;remaining&gt;s</c>.</param>
+/// <param name="Tail">From the last <c>}</c> on.</param>
+internal sealed record JoinedLine(ArgTemplate Head, ArgTemplate Element, ArgTemplate Tail)
 {
-    private JoinedLine(ArgTemplate head, ArgTemplate element, ArgTemplate tail)
-    {
-        Head = head;
-        Element = element;
-        Tail = tail;
-    }
-
-    /// <summary>Up to and with the first <c>{</c>, such as <c>add element inet sj-&lt;jail&gt; addr-&lt;family&gt; {</c>.</summary>
-    public ArgTemplate Head { get; }
-
-    /// <summary>Between the braces, trimmed, such as <c>&lt;ip&gt; timeout &lt;remaining&gt;s</c>.</summary>
-    public ArgTemplate Element { get; }
-
-    /// <summary>From the last <c>}</c> on.</summary>
-    public ArgTemplate Tail { get; }
-
     /// <summary>Null when <paramref name="line"/> has no <c>{</c> before a <c>}</c> with an element between them.</summary>
     public static JoinedLine? TryCut(string line)
     {
