@@ -31,7 +31,7 @@ public sealed partial class Engine : IEngineControl
             [.. j.Config.Sources.Select(DescribeSource)],
             bans.Length,
             j.TotalBanned,
-            Targets(bans),
+            Array.ConvertAll(bans, b => b.Target),
             [.. j.Actions.Select(a => a.Health)])
         {
             Origins = [.. j.Origins.Snapshot(bans.Select(b => b.Address)).Select(o => new OriginInfo(o.Origin, o.Failures, [.. o.Banned.Select(a => a.ToString())]))],
@@ -50,16 +50,6 @@ public sealed partial class Engine : IEngineControl
             }
         }
         return true;
-    }
-
-    private static string[] Targets(Ban[] bans)
-    {
-        var targets = new string[bans.Length];
-        for (var i = 0; i < bans.Length; i++)
-        {
-            targets[i] = bans[i].Target;
-        }
-        return targets;
     }
 
     public Task<ControlOutcome> BanAsync(string jail, IPAddress address, TimeSpan? duration, bool permanent, CancellationToken cancellationToken) => OnLoop(() =>
