@@ -19,8 +19,11 @@ internal static class JailBuilder
             ?? throw new InvalidOperationException($"jail {config.Name}: the filter failed to build after validation: {string.Join("; ", errors.Items)}");
         var actions = previous is not null && SameActions(previous.Config.Actions, config.Actions)
             ? previous.Actions
-            : [.. config.Actions.Select(a => ActionFactory.Create(a, config.Name, time, loggers.CreateLogger($"ScanJail.Action.{a.Name}"),
-                ActionRetryOptions.Default, currentBans is null ? null : token => currentBans(config.Name, token))).Zip(config.Actions).Select(a => Held(a.First, a.Second.Definition, release))];
+            : [.. config.Actions.Select(a => Held(
+                ActionFactory.Create(a, config.Name, time, loggers.CreateLogger($"ScanJail.Action.{a.Name}"),
+                    ActionRetryOptions.Default, currentBans is null ? null : token => currentBans(config.Name, token)),
+                a.Definition,
+                release))];
         var jail = new Jail(config, filter, actions);
         if (previous is not null)
         {
