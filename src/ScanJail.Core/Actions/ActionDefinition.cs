@@ -28,6 +28,9 @@ public sealed record ActionDefinition(
     /// (and meanwhile expires by its own timeout, for nftables), so it can never outlive what the database knows.
     /// </summary>
     public bool StartResets { get; init; }
+
+    /// <summary><c>netlink:</c>: small batches of bans and unbans written as set elements by the engine itself; null without.</summary>
+    public Netlink.NetlinkSets? Netlink { get; init; }
 }
 
 /// <summary>An action as a jail uses it: the definition and the parameters the jail gave (defaults filled in).</summary>

@@ -102,6 +102,7 @@ public static partial class ActionLoader
             }
             commands[verb] = [.. argvs.Select(a => a.Argv)];
         }
+        var netlink = kind == CommandKind ? ReadNetlink(reader, parameters, patterns) : null;
         if (kind == CommandKind && !reader.Has(VerbKey(ActionVerb.Ban)))
         {
             errors.Add(path, root, null, "ban", "a command action needs at least 'ban', an argv array such as [nft, add, element, inet, f2b, addr, \"<ip>\"]");
@@ -117,6 +118,7 @@ public static partial class ActionLoader
             Patterns = patterns,
             CheckInterval = checkInterval,
             StartResets = startResets,
+            Netlink = netlink,
         };
     }
 

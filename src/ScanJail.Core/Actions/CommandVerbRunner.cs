@@ -1,4 +1,5 @@
 using System.Text;
+using ScanJail.Core.Actions.Netlink;
 using ScanJail.Core.Bans;
 
 namespace ScanJail.Core.Actions;
@@ -19,8 +20,10 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _parameters;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
+    private readonly NfSetWriter? _netlink;
 
-    public CommandVerbRunner(ActionDefinition definition, IReadOnlyDictionary<string, string> parameters, string jail, TimeProvider time)
+    /// <param name="openNetlink">Opens the netlink socket of a <c>netlink:</c> action; by default in the engine's own network namespace.</param>
+    public CommandVerbRunner(ActionDefinition definition, IReadOnlyDictionary<string, string> parameters, string jail, TimeProvider time, Func<NetlinkSocket>? openNetlink = null)
     {
         _jail = jail;
         _parameters = parameters;
@@ -31,14 +34,35 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
             kv => kv.Key,
             kv => kv.Value.Select(argv => argv.Select(ArgTemplate.Parse).ToArray()).ToArray());
         _batches = definition.Batches.ToDictionary(kv => kv.Key, kv => new CompiledBatch(kv.Value));
+        _netlink = NetlinkWriter(definition, parameters, jail, openNetlink);
     }
+
+    /// <summary>The set writer of a <c>netlink:</c> action, unless a parameter's value turns it off (<see cref="NetlinkSets.Unless"/>).</summary>
+    private static NfSetWriter? NetlinkWriter(ActionDefinition definition, IReadOnlyDictionary<string, string> parameters, string jail, Func<NetlinkSocket>? open)
+    {
+        if (definition.Netlink is not { } sets || sets.Unless.Any(kv => parameters.TryGetValue(kv.Key, out var value) && value == kv.Value))
+        {
+            return null;
+        }
+        var values = TagValues.For(null, jail, parameters);
+        // The kernel answers while it handles the send; the timeout only bounds a broken exchange on the queuing thread.
+        var timeout = definition.Timeout < TimeSpan.FromSeconds(2) ? definition.Timeout : TimeSpan.FromSeconds(2);
+        return new NfSetWriter(NetlinkSets.FamilyNumber(sets.Family)!.Value, ArgTemplate.Parse(sets.Table).Render(values),
+            ArgTemplate.Parse(sets.Inet4Set).Render(values), ArgTemplate.Parse(sets.Inet6Set).Render(values), open ?? (() => NetlinkSocket.Open(timeout)));
+    }
+
+    /// <summary>True when small batches of bans go to the kernel over netlink (for tests).</summary>
+    internal bool UsesNetlink => _netlink is not null;
+
+    /// <summary>Netlink transactions sent so far (for tests).</summary>
+    internal long NetlinkBatches => _netlink?.Batches ?? 0;
 
     public int Steps(ActionVerb verb) =>
         _batches.ContainsKey(verb) ? 1 : _commands.TryGetValue(verb, out var list) ? list.Length : 0;
 
     public bool CanBatch(ActionVerb verb) => _batches.ContainsKey(verb);
 
-    public bool WritesToSession => ThroughSession(ActionVerb.Ban) && (ThroughSession(ActionVerb.Unban) || Steps(ActionVerb.Unban) == 0);
+    public bool WritesToSession => _netlink is not null || ThroughSession(ActionVerb.Ban) && (ThroughSession(ActionVerb.Unban) || Steps(ActionVerb.Unban) == 0);
 
     private bool ThroughSession(ActionVerb verb) => _batches.TryGetValue(verb, out var batch) && batch.Session is not null;
 
@@ -64,7 +88,12 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
                 return new VerbResult(step, error);
             }
         }
-        if (verb == ActionVerb.Start)
+        if (verb == ActionVerb.Start && _netlink is not null)
+        {
+            // The socket opens now, so the first ban does not wait for it; a failure shows at that ban.
+            _netlink.EnsureOpen();
+        }
+        else if (verb == ActionVerb.Start)
         {
             // The session's process starts now, so the first ban does not wait for it; a failure shows at that ban.
             foreach (var session in Sessions(values))
@@ -82,6 +111,12 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
         if (cancellationToken.IsCancellationRequested)
         {
             return new VerbResult(0, "cancelled: the action is stopping");
+        }
+        if (_netlink is not null && bans.Count <= SessionMaxBans && bans.All(b => b.Prefix is null))
+        {
+            // Written by this thread, answered by the kernel before the call returns: no process, no thread hop.
+            var failed = _netlink.Apply(verb, bans, _time.GetUtcNow());
+            return failed is null ? VerbResult.Done : new VerbResult(0, bans.Count == 1 ? failed : $"{bans.Count} at once: {failed}");
         }
         var batch = _batches[verb];
         var common = TagValues.For(null, _jail, _parameters);
@@ -194,6 +229,7 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
             await session.DisposeAsync();
         }
         _sessions.Clear();
+        _netlink?.Dispose();
     }
 
     internal static string[] Render(ArgTemplate[] templates, TagValues values)

@@ -52,6 +52,7 @@ internal static class JailBuilder
         && a.Definition.Timeout == b.Definition.Timeout
         && a.Definition.CheckInterval == b.Definition.CheckInterval
         && a.Definition.StartResets == b.Definition.StartResets
+        && a.Definition.Netlink?.Key == b.Definition.Netlink?.Key
         && SameMap(a.Definition.Patterns, b.Definition.Patterns)
         && SameMap(a.Definition.Batches.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.Key), b.Definition.Batches.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.Key))
         && SameMap(a.Definition.Parameters, b.Definition.Parameters)
