@@ -22,6 +22,9 @@ public sealed class FirewallToolFaultTests
         // starts nft, and that process is the one that hangs. (ToolSessionTests cover a session that dies.)
         Assert.Contains("  session: [nft, -i]\n", text, StringComparison.Ordinal);
         text = text.Replace("  session: [nft, -i]\n", "", StringComparison.Ordinal);
+        // And without its netlink block, which writes bans with no nft at all (NetlinkActionTests cover its errors).
+        Assert.Contains("\nnetlink:\n", text, StringComparison.Ordinal);
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"^netlink:\n(  .*\n)+", "", System.Text.RegularExpressions.RegexOptions.Multiline);
         File.WriteAllText(Path.Combine(config.Dir, "actions", "nftables.yaml"), text.Replace("timeout: 30s", "timeout: 2s", StringComparison.Ordinal));
         // A PATH-shadowed nft: hangs while the file 'hang' exists, then is the real one.
         var shadow = Directory.CreateDirectory(Path.Combine(config.Dir, "shadow")).FullName;
