@@ -91,7 +91,7 @@ public sealed class ClientCommandLine
         return parsed.Command.Name switch
         {
             "status" when parsed.Value(Jail) is { } name =>
-                Execute(socket, parsed.Json, new ControlRequest("status", Jail: name), JailStatusReader.Render, PrintJailStatus),
+                Execute(socket, parsed.Json, new ControlRequest("status", Jail: name, Text: !parsed.Json), ControlAnswer.Utf8String, PrintJailStatus),
             "status" => Execute(socket, parsed.Json, new ControlRequest("status"), result => StatusFormatter.Status(Read<EngineStatus>(result))),
             "ban" => Execute(socket, parsed.Json, new ControlRequest("ban", Jail: parsed.Value(Jail), Address: parsed.Value(Address), Time: parsed.Value("--time")), OutcomeText),
             "unban" => Execute(
@@ -179,7 +179,8 @@ public sealed class ClientCommandLine
         return ExitCodes.Done;
     }
 
-    // Rendered while the answer was read when it could be (see JailStatusReader.Render), else read and formatted now.
+    // The engine's text as it came; an engine that answered the status object instead (one from before the text
+    // request) has it formatted here, the same text.
     private void PrintJailStatus(ControlAnswer answer, TextWriter output)
     {
         if (answer.Value is ReadOnlyMemory<byte> text)
@@ -188,7 +189,7 @@ public sealed class ClientCommandLine
             _utf8Output.Write(text.Span);
             return;
         }
-        StatusFormatter.WriteJailStatus(JailStatusReader.Read(answer.Result.Span), output);
+        StatusFormatter.WriteJailStatus(Read<JailStatus>(answer.Result), output);
     }
 
     private void Report(bool json, ControlResponse response)

@@ -59,6 +59,7 @@ public static class ControlClient
             WriteIfSet(writer, "address", request.Address);
             WriteIfSet(writer, "time", request.Time);
             writer.WriteBoolean("all", request.All);
+            writer.WriteBoolean("text", request.Text);
             writer.WriteEndObject();
         }
         output.Write("\n"u8);
