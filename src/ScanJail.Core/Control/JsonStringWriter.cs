@@ -25,6 +25,10 @@ public sealed class JsonStringWriter(IBufferWriter<byte> output) : TextWriter
 
     public override void Write(ReadOnlySpan<char> buffer)
     {
+        if (TryCopyPlain(buffer))
+        {
+            return;
+        }
         while (!buffer.IsEmpty)
         {
             var plain = buffer.IndexOfAny(NeedsEscape);
@@ -40,6 +44,24 @@ public sealed class JsonStringWriter(IBufferWriter<byte> output) : TextWriter
             Escape(buffer[plain]);
             buffer = buffer[(plain + 1)..];
         }
+    }
+
+    // Most of a status is addresses, short and plain ASCII: checked and copied in one pass, with no search set
+    // to start up for a dozen characters. False, with nothing written, at the first character that is not.
+    private bool TryCopyPlain(ReadOnlySpan<char> text)
+    {
+        var bytes = output.GetSpan(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is < ' ' or > '~' or '"' or '\\')
+            {
+                return false;
+            }
+            bytes[i] = (byte)c;
+        }
+        output.Advance(text.Length);
+        return true;
     }
 
     // Text that needs no escape, as UTF-8 (a lone surrogate becomes U+FFFD, as the serializer writes it).
