@@ -144,6 +144,9 @@ internal sealed unsafe class ChildProcess : IDisposable
             _ = PosixSpawn.SignalsEmpty(signals);
             _ = PosixSpawn.AttributesSetSignalMask(attributes, signals);
             _ = PosixSpawn.SignalsFill(signals);
+            // sigfillset leaves out glibc's two internal signals (32, 33), which the child would then leave
+            // ignored across the exec: every signal 1 to 64 (bit n - 1) goes back to its default.
+            new Span<byte>(signals, sizeof(ulong)).Fill(0xff);
             _ = PosixSpawn.AttributesSetSignalDefaults(attributes, signals);
 
             var rc = PosixSpawn.Spawn(out var pid, (byte*)native, fileActions, attributes, (byte**)args, (byte**)env);
