@@ -38,12 +38,13 @@ internal sealed partial class QueuedAction : IJailAction
         _time = time;
         _logger = logger;
         _repair = repair ?? ActionRepair.None;
-        // An action that only writes a line to its kept-open tool (nft -i) takes an item on the thread that
-        // queues it when its loop is idle: the ban goes to the tool from the engine loop right after the
-        // commit, without waiting for a pool thread (up to milliseconds on a busy machine, while a scan
-        // goes on). What follows the write (the tool's answer) continues on the pool as before. Actions
-        // that start a process or talk to a server per item keep the hop: that work must not hold the loop.
-        _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = runner.WritesToSession });
+        // An action whose item starts quickly (a line to its kept-open tool, nft -i; a command started with
+        // posix_spawn) takes an item on the thread that queues it when its loop is idle: the ban goes from the
+        // engine loop right after the commit, without waiting for a pool thread (up to milliseconds on a busy
+        // machine). What follows the start (the tool's answer, the command's exit) continues on the pool, and
+        // an item queued while the loop is busy waits its turn there as before. Actions that talk to a server
+        // per item (mail, webhook) keep the hop: that work must not hold the engine loop.
+        _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = runner.StartsOnQueuingThread });
         _loop = Task.Run(RunLoopAsync);
         _checkTimer = StartCheckTimer();
     }
