@@ -51,6 +51,18 @@ internal sealed unsafe class DirectoryWatchers : IDisposable
         new Thread(Watch) { IsBackground = true, Name = "scanjail inotify" }.Start();
     }
 
+    /// <summary>True until the watching thread has ended and closed its descriptors (for tests).</summary>
+    internal bool IsWatching
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inotify >= 0 && !_closed;
+            }
+        }
+    }
+
     /// <summary>Watches exactly <paramref name="directories"/>: new ones are added, gone ones dropped.</summary>
     public void Update(IEnumerable<string> directories)
     {
