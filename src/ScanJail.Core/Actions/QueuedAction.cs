@@ -29,6 +29,11 @@ internal sealed partial class QueuedAction : IJailAction
     // Touched by the loop only.
     private bool _started;
 
+    // Set by a queuing thread that must not run items itself even when the queue is idle (the engine loop
+    // while more messages wait for it): an item it queues continues on the pool, as before round 6.
+    [ThreadStatic]
+    private static bool t_handOff;
+
     public QueuedAction(string name, string jail, IVerbRunner runner, ActionRetryOptions retry, TimeProvider time, ILogger logger, ActionRepair? repair = null)
     {
         Name = name;
@@ -50,6 +55,16 @@ internal sealed partial class QueuedAction : IJailAction
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// While true on the calling thread, items it queues never start on it (a posix_spawn waits for the
+    /// child's exec, milliseconds on a loaded machine: the engine loop must not wait for it under load).
+    /// </summary>
+    public static bool HandOff
+    {
+        get => t_handOff;
+        set => t_handOff = value;
+    }
 
     /// <summary>Items refused because the action was already disposed.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -116,6 +131,11 @@ internal sealed partial class QueuedAction : IJailAction
         {
             while (await _queue.Reader.WaitToReadAsync(token))
             {
+                if (t_handOff)
+                {
+                    // Woken on a queuing thread that hands off: on to the pool, order kept (this is the only reader).
+                    await Task.Yield();
+                }
                 while (!token.IsCancellationRequested && _queue.Reader.TryRead(out var item))
                 {
                     if (item.Drained is { } drained)
