@@ -11,7 +11,7 @@ internal sealed class WakeSignal
 {
     private TaskCompletionSource _next = new();
 
-    /// <summary>From any thread, timers too (a timer callback may run on the runtime's own timer thread, which must not read files).</summary>
+    /// <summary>From any thread, timers too (timers that fall due together fire one after another on one thread: none may read files).</summary>
     public void Set()
     {
         var current = Volatile.Read(ref _next);
