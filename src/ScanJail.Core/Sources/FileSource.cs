@@ -38,9 +38,10 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
         ArgumentNullException.ThrowIfNull(output);
         var context = new ReadContext(output, Counters, time, config.MaxLineLength);
         var glob = FileGlob.Parse(config.Path);
-        using var watchers = new DirectoryWatchers(glob.MatchesFileName, Wake, logger);
+        // inotify wakes the loop on the watcher's own thread, the timers through the pool.
+        using var watchers = new DirectoryWatchers(glob.MatchesFileName, rescan => Wake(rescan, inline: true), logger);
         using var poll = time.CreateTimer(_ => _signal.Set(), null, PollInterval, PollInterval);
-        using var rescan = time.CreateTimer(_ => Wake(true), null, RescanInterval, RescanInterval);
+        using var rescan = time.CreateTimer(_ => Wake(true, inline: false), null, RescanInterval, RescanInterval);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -92,14 +93,21 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
         }
     }
 
-    private void Wake(bool rescan)
+    private void Wake(bool rescan, bool inline)
     {
         if (rescan)
         {
             Volatile.Write(ref _rescanDue, 1);
         }
 
-        _signal.Set();
+        if (inline)
+        {
+            _signal.SetInline();
+        }
+        else
+        {
+            _signal.Set();
+        }
     }
 
     private void Rescan(FileGlob glob, DirectoryWatchers watchers)
