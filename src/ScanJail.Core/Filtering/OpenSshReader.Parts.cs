@@ -150,7 +150,7 @@ internal sealed partial class OpenSshReader
         for (var part = 1; ; part++)
         {
             var other = word.IndexOfAnyExcept(Digit);
-            if (other == 0)
+            if (other == 0 || word.IsEmpty)
             {
                 return false;
             }
