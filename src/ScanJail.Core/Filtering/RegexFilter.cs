@@ -42,6 +42,8 @@ internal sealed class RegexFilter(
 
     public bool LinesIndependent => true;
 
+    public IReadOnlyList<string>? RequiredLiterals => precheck.Literals;
+
     public void Prepare()
     {
         prefix?.Prepare();
