@@ -32,11 +32,14 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
 
     public Task Started => _startedSignal.Task;
 
+    /// <summary>Set by the engine from its jails' filters: lines none of them can match are handed on undecoded (<see cref="LogLine.Screened"/>).</summary>
+    internal LineScreen? Screen { get; init; }
+
     /// <summary>Reads until <paramref name="cancellationToken"/> is cancelled, then returns normally. Call it once.</summary>
     public async Task RunAsync(ChannelWriter<LogLine> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var context = new ReadContext(output, Counters, time, config.MaxLineLength);
+        var context = new ReadContext(output, Counters, time, config.MaxLineLength, Screen);
         var glob = FileGlob.Parse(config.Path);
         // inotify wakes the loop on the watcher's own thread, the timers through the pool.
         using var watchers = new DirectoryWatchers(glob.MatchesFileName, rescan => Wake(rescan, inline: true), logger);
