@@ -1,5 +1,4 @@
-using System.CommandLine;
-using System.CommandLine.Parsing;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using ScanJail.Core.Control;
@@ -15,206 +14,127 @@ public sealed class ClientCommandLine
 {
     public const string DefaultSocket = "/run/scanjail/scanjail.sock";
     public const string SocketVariable = "SCANJAIL_SOCKET";
+    public const string Description = "Talks to the running scanjail engine over its control socket.";
+
+    private const string Jail = "JAIL";
+    private const string Address = "ADDR";
+
+    /// <summary>Every command, its arguments and options: what the parser reads and what the help shows.</summary>
+    public static readonly IReadOnlyList<CommandSyntax> Commands =
+    [
+        new("status", "The jails, or one jail's failures and bans", [new(Jail, "A jail's figures instead of the jail list", Required: false)], []),
+        new("ban", "Bans an address in a jail (root only)",
+            [new(Jail, "The jail that bans", Required: true), new(Address, "The address to ban", Required: true)],
+            [new("--time", "DURATION", "How long: 30s, 10m, 1h30m, 2d, 1w or permanent (default: the jail's bantime)")]),
+        new("unban", "Unbans an address, or everything with --all (root only)",
+            [new(Address, "The address to unban", Required: false)],
+            [new("--jail", "JAIL", "Only in this jail (default: every jail)"), new("--all", null, "Unban every address in every jail")]),
+        new("banned", "The active bans", [new(Address, "Only the bans of this address", Required: false)], []),
+        new("reload", "Re-reads the configuration; a broken one is refused and the running one stays (root only)",
+            [new(Jail, "Only this jail", Required: false)], []),
+        new("stats", "The engine's counters and every action's health", [], []),
+        new("report", "The port-scanning sources the engine saw: ports, kinds, when, and their bans", [],
+            [new("--since", "DURATION", "How far back: 1h, 24h, 7d (default 24h)")]),
+    ];
 
     private readonly TextWriter _output;
     private readonly Stream _utf8Output;
     private readonly TextWriter _error;
-    private readonly TimeZoneInfo _zone;
-    private readonly Option<string> _socket;
-    private readonly Option<bool> _json;
-    private readonly RootCommand _root;
+    private readonly Lazy<TimeZoneInfo> _zone;
+    private readonly string _defaultSocket;
 
     /// <param name="output">Standard output as text, UTF-8.</param>
     /// <param name="utf8Output">The stream under <paramref name="output"/>, for text already in UTF-8 (written after <paramref name="output"/> is flushed).</param>
     /// <param name="environmentSocket">The value of <c>SCANJAIL_SOCKET</c>, used when <c>--socket</c> is not given.</param>
-    public ClientCommandLine(TextWriter output, Stream utf8Output, TextWriter error, TimeZoneInfo zone, string? environmentSocket)
+    /// <param name="zone">The time zone times are shown in, asked for only by the commands that show times (reading it costs a status a few ms).</param>
+    public ClientCommandLine(TextWriter output, Stream utf8Output, TextWriter error, Func<TimeZoneInfo> zone, string? environmentSocket)
     {
         _output = output;
         _utf8Output = utf8Output;
         _error = error;
-        _zone = zone;
-        _socket = new Option<string>("--socket")
-        {
-            Description = $"The engine's control socket (default ${SocketVariable}, else {DefaultSocket})",
-            HelpName = "PATH",
-            Recursive = true,
-            DefaultValueFactory = _ => string.IsNullOrEmpty(environmentSocket) ? DefaultSocket : environmentSocket,
-        };
-        _json = new Option<bool>("--json") { Description = "Print the result as one line of JSON", Recursive = true };
-        _root = new RootCommand("Talks to the running scanjail engine over its control socket.") { _socket, _json };
-        _root.Subcommands.Add(StatusCommand());
-        _root.Subcommands.Add(BanCommand());
-        _root.Subcommands.Add(UnbanCommand());
-        _root.Subcommands.Add(BannedCommand());
-        _root.Subcommands.Add(ReloadCommand());
-        _root.Subcommands.Add(StatsCommand());
-        _root.Subcommands.Add(ReportCommand());
+        _zone = new Lazy<TimeZoneInfo>(zone);
+        _defaultSocket = string.IsNullOrEmpty(environmentSocket) ? DefaultSocket : environmentSocket;
     }
 
-    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    /// <summary>The options every command takes, in the help.</summary>
+    private static readonly IReadOnlyList<OptionSyntax> Common =
+    [
+        new(CommandLineParser.SocketOption, "PATH", $"The engine's control socket (default ${SocketVariable}, else {DefaultSocket})"),
+        new(CommandLineParser.JsonOption, null, "Print the result as one line of JSON"),
+    ];
+
+    public int Run(string[] args)
     {
-        var parse = _root.Parse(args);
-        var invocation = new InvocationConfiguration { Output = _output, Error = _error };
-        if (parse.Errors.Count == 0)
+        var parsed = CommandLineParser.Parse(args, Commands);
+        Validate(parsed);
+        if (parsed.Errors.Count > 0)
         {
-            return await parse.InvokeAsync(invocation, cancellationToken);
+            foreach (var error in parsed.Errors)
+            {
+                _error.WriteLine(error);
+            }
+            _error.WriteLine();
+            _error.Write(CommandHelp.Text(Description, Commands, Common, parsed.Command));
+            return ExitCodes.Usage;
         }
-        foreach (var error in parse.Errors)
+        if (parsed.Help)
         {
-            await _error.WriteLineAsync(error.Message);
+            _output.Write(CommandHelp.Text(Description, Commands, Common, parsed.Command));
+            return ExitCodes.Done;
         }
-        await _error.WriteLineAsync();
-        string[] help = parse.CommandResult.Command == _root ? ["--help"] : [parse.CommandResult.Command.Name, "--help"];
-        await _root.Parse(help).InvokeAsync(new InvocationConfiguration { Output = _error, Error = _error }, cancellationToken);
-        return ExitCodes.Usage;
-    }
-
-    private Command StatusCommand()
-    {
-        var jail = JailArgument(ArgumentArity.ZeroOrOne, "A jail's figures instead of the jail list");
-        var command = new Command("status", "The jails, or one jail's failures and bans") { jail };
-        command.SetAction((parse, token) =>
+        if (parsed.Version || parsed.Command is null)
         {
-            var name = parse.GetValue(jail);
-            return name is null
-                ? ExecuteAsync(parse, new ControlRequest("status"), result => StatusFormatter.Status(Read<EngineStatus>(result)), token)
-                : ExecuteAsync(
-                    parse,
-                    new ControlRequest("status", Jail: name),
-                    JailStatusReader.Render,
-                    PrintJailStatus,
-                    token);
-        });
-        return command;
-    }
-
-    private Command BanCommand()
-    {
-        var jail = JailArgument(ArgumentArity.ExactlyOne, "The jail that bans");
-        var address = AddressArgument(ArgumentArity.ExactlyOne, "The address to ban");
-        var time = new Option<string?>("--time")
+            _output.WriteLine(typeof(ClientCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
+            return ExitCodes.Done;
+        }
+        var socket = parsed.Socket ?? _defaultSocket;
+        return parsed.Command.Name switch
         {
-            Description = "How long: 30s, 10m, 1h30m, 2d, 1w or permanent (default: the jail's bantime)",
-            HelpName = "DURATION",
+            "status" when parsed.Value(Jail) is { } name =>
+                Execute(socket, parsed.Json, new ControlRequest("status", Jail: name, Text: !parsed.Json), ControlAnswer.Utf8String, PrintJailStatus),
+            "status" => Execute(socket, parsed.Json, new ControlRequest("status"), result => StatusFormatter.Status(Read<EngineStatus>(result))),
+            "ban" => Execute(socket, parsed.Json, new ControlRequest("ban", Jail: parsed.Value(Jail), Address: parsed.Value(Address), Time: parsed.Value("--time")), OutcomeText),
+            "unban" => Execute(
+                socket,
+                parsed.Json,
+                new ControlRequest("unban", Jail: parsed.Value("--jail"), Address: parsed.Value(Address), All: parsed.Flags.Contains("--all")),
+                OutcomeText),
+            "banned" => Execute(socket, parsed.Json, new ControlRequest("banned", Address: parsed.Value(Address)), result => StatusFormatter.Banned(Read<List<BanInfo>>(result), _zone.Value)),
+            "reload" => Execute(socket, parsed.Json, new ControlRequest("reload", Jail: parsed.Value(Jail)), OutcomeText),
+            "stats" => Execute(socket, parsed.Json, new ControlRequest("stats"), result => StatusFormatter.Stats(Read<EngineStats>(result), _zone.Value)),
+            "report" => Execute(socket, parsed.Json, new ControlRequest("report", Time: parsed.Value("--since")), result => ScanReportFormatter.Format(Read<ScanReport>(result), _zone.Value)),
+            var other => throw new InvalidOperationException($"no request for the command {other}"),
         };
-        var command = new Command("ban", "Bans an address in a jail (root only)") { jail, address, time };
-        command.SetAction((parse, token) => ExecuteAsync(
-            parse,
-            new ControlRequest("ban", Jail: parse.GetValue(jail), Address: parse.GetValue(address), Time: parse.GetValue(time)),
-            OutcomeText,
-            token));
-        return command;
     }
 
-    private Command UnbanCommand()
+    // What the syntax alone cannot say. Addresses are checked here too, so a typo is a usage error even when the engine is down.
+    private static void Validate(ParsedCommandLine parsed)
     {
-        var address = AddressArgument(ArgumentArity.ZeroOrOne, "The address to unban");
-        var jail = new Option<string?>("--jail") { Description = "Only in this jail (default: every jail)", HelpName = "JAIL" };
-        var all = new Option<bool>("--all") { Description = "Unban every address in every jail" };
-        var command = new Command("unban", "Unbans an address, or everything with --all (root only)") { address, jail, all };
-        command.Validators.Add(result =>
+        if (parsed.Value(Address) is { } address && !AddressParser.TryParse(address, out _))
         {
-            var hasAddress = result.GetValue(address) is not null;
-            var isAll = result.GetValue(all);
-            if (hasAddress == isAll)
-            {
-                result.AddError("unban takes either an address or --all.");
-            }
-            else if (isAll && result.GetValue(jail) is not null)
-            {
-                result.AddError("unban --all takes no --jail.");
-            }
-        });
-        command.SetAction((parse, token) => ExecuteAsync(
-            parse,
-            new ControlRequest("unban", Jail: parse.GetValue(jail), Address: parse.GetValue(address), All: parse.GetValue(all)),
-            OutcomeText,
-            token));
-        return command;
-    }
-
-    private Command BannedCommand()
-    {
-        var address = AddressArgument(ArgumentArity.ZeroOrOne, "Only the bans of this address");
-        var command = new Command("banned", "The active bans") { address };
-        command.SetAction((parse, token) => ExecuteAsync(
-            parse,
-            new ControlRequest("banned", Address: parse.GetValue(address)),
-            result => StatusFormatter.Banned(Read<List<BanInfo>>(result), _zone),
-            token));
-        return command;
-    }
-
-    private Command ReloadCommand()
-    {
-        var jail = JailArgument(ArgumentArity.ZeroOrOne, "Only this jail");
-        var command = new Command("reload", "Re-reads the configuration; a broken one is refused and the running one stays (root only)") { jail };
-        command.SetAction((parse, token) => ExecuteAsync(parse, new ControlRequest("reload", Jail: parse.GetValue(jail)), OutcomeText, token));
-        return command;
-    }
-
-    private Command StatsCommand()
-    {
-        var command = new Command("stats", "The engine's counters and every action's health");
-        command.SetAction((parse, token) => ExecuteAsync(
-            parse,
-            new ControlRequest("stats"),
-            result => StatusFormatter.Stats(Read<EngineStats>(result), _zone),
-            token));
-        return command;
-    }
-
-    private Command ReportCommand()
-    {
-        var since = new Option<string?>("--since") { Description = "How far back: 1h, 24h, 7d (default 24h)", HelpName = "DURATION" };
-        var command = new Command("report", "The port-scanning sources the engine saw: ports, kinds, when, and their bans") { since };
-        command.SetAction((parse, token) => ExecuteAsync(
-            parse,
-            new ControlRequest("report", Time: parse.GetValue(since)),
-            result => ScanReportFormatter.Format(Read<ScanReport>(result), _zone),
-            token));
-        return command;
-    }
-
-    // System.CommandLine would take a mistyped option ("status --jsn") as the jail's name.
-    private static Argument<string?> JailArgument(ArgumentArity arity, string description)
-    {
-        var jail = new Argument<string?>("JAIL") { Description = description, Arity = arity };
-        jail.Validators.Add(result =>
+            parsed.Errors.Add($"Not an IP address: {address}");
+        }
+        if (parsed.Command?.Name == "unban" && !parsed.Help)
         {
-            var text = result.GetValueOrDefault<string?>();
-            if (text is not null && text.StartsWith('-'))
+            var isAll = parsed.Flags.Contains("--all");
+            if ((parsed.Value(Address) is not null) == isAll)
             {
-                result.AddError($"Unknown option: {text}");
+                parsed.Errors.Add("unban takes either an address or --all.");
             }
-        });
-        return jail;
+            else if (isAll && parsed.Value("--jail") is not null)
+            {
+                parsed.Errors.Add("unban --all takes no --jail.");
+            }
+        }
     }
 
-    // Checked here too so a typo is a usage error even when the engine is down.
-    private static Argument<string?> AddressArgument(ArgumentArity arity, string description)
-    {
-        var address = new Argument<string?>("ADDR") { Description = description, Arity = arity };
-        address.Validators.Add(result =>
-        {
-            var text = result.GetValueOrDefault<string?>();
-            if (text is not null && !AddressParser.TryParse(text, out _))
-            {
-                result.AddError($"Not an IP address: {text}");
-            }
-        });
-        return address;
-    }
-
-    private Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, Func<ReadOnlyMemory<byte>, string> present, CancellationToken token) =>
-        ExecuteAsync(parse, request, read: null, (answer, output) => output.Write(present(answer.Result)), token);
+    private int Execute(string socket, bool json, ControlRequest request, Func<ReadOnlyMemory<byte>, string> present) =>
+        Execute(socket, json, request, read: null, (answer, output) => output.Write(present(answer.Result)));
 
     /// <param name="read">Reads the result while the answer is read (see <see cref="ControlAnswer.Parse"/>); not for --json.</param>
     /// <param name="print">Writes an ok answer for people; the result is in <see cref="ControlAnswer.Value"/> when <paramref name="read"/> could read it.</param>
-    private async Task<int> ExecuteAsync(ParseResult parse, ControlRequest request, ResultReader? read, Action<ControlAnswer, TextWriter> print, CancellationToken token)
+    private int Execute(string socket, bool json, ControlRequest request, ResultReader? read, Action<ControlAnswer, TextWriter> print)
     {
-        var json = parse.GetValue(_json);
-        var socket = parse.GetValue(_socket) ?? DefaultSocket;
         ControlAnswer response;
         try
         {
@@ -222,17 +142,17 @@ public sealed class ClientCommandLine
         }
         catch (EngineUnavailableException e)
         {
-            await ReportAsync(json, new ControlResponse(false, Error: e.Message, Code: "unavailable"));
+            Report(json, new ControlResponse(false, Error: e.Message, Code: "unavailable"));
             return ExitCodes.Unavailable;
         }
         catch (UnauthorizedAccessException e)
         {
-            await ReportAsync(json, new ControlResponse(false, Error: e.Message, Code: "forbidden"));
+            Report(json, new ControlResponse(false, Error: e.Message, Code: "forbidden"));
             return ExitCodes.Failed;
         }
         if (!response.Ok)
         {
-            await ReportAsync(json, new ControlResponse(false, Error: response.Error, Code: response.Code, Errors: response.Errors));
+            Report(json, new ControlResponse(false, Error: response.Error, Code: response.Code, Errors: response.Errors));
             return response.Code == "usage" ? ExitCodes.Usage : ExitCodes.Failed;
         }
         try
@@ -244,7 +164,7 @@ public sealed class ClientCommandLine
             if (json)
             {
                 // The result's text as the engine sent it (one line: the engine writes no indentation).
-                await _output.WriteAsync(Encoding.UTF8.GetString(response.Result.Span) + "\n");
+                _output.Write(Encoding.UTF8.GetString(response.Result.Span) + "\n");
             }
             else
             {
@@ -253,13 +173,14 @@ public sealed class ClientCommandLine
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            await ReportAsync(json: false, new ControlResponse(false, Error: $"unexpected answer from the engine: {e.Message}", Code: "failed"));
+            Report(json: false, new ControlResponse(false, Error: $"unexpected answer from the engine: {e.Message}", Code: "failed"));
             return ExitCodes.Failed;
         }
         return ExitCodes.Done;
     }
 
-    // Rendered while the answer was read when it could be (see JailStatusReader.Render), else read and formatted now.
+    // The engine's text as it came; an engine that answered the status object instead (one from before the text
+    // request) has it formatted here, the same text.
     private void PrintJailStatus(ControlAnswer answer, TextWriter output)
     {
         if (answer.Value is ReadOnlyMemory<byte> text)
@@ -268,17 +189,17 @@ public sealed class ClientCommandLine
             _utf8Output.Write(text.Span);
             return;
         }
-        StatusFormatter.WriteJailStatus(JailStatusReader.Read(answer.Result.Span), output);
+        StatusFormatter.WriteJailStatus(Read<JailStatus>(answer.Result), output);
     }
 
-    private async Task ReportAsync(bool json, ControlResponse response)
+    private void Report(bool json, ControlResponse response)
     {
         if (json)
         {
-            await _output.WriteAsync(JsonSerializer.Serialize(response, ControlProtocol.Json) + "\n");
+            _output.Write(JsonSerializer.Serialize(response, ControlProtocol.Json) + "\n");
             return;
         }
-        await _error.WriteAsync("ERROR: " + StatusFormatter.Outcome(response.Error ?? "failed", response.Errors));
+        _error.Write("ERROR: " + StatusFormatter.Outcome(response.Error ?? "failed", response.Errors));
     }
 
     private static string OutcomeText(ReadOnlyMemory<byte> result)

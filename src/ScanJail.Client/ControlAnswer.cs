@@ -5,7 +5,7 @@ namespace ScanJail.Client;
 /// <summary>
 /// One response line of the control protocol, as the client reads it: the envelope's fields, and the
 /// result left as the engine's UTF-8 JSON. A jail's status with 100,000 bans is a megabyte; left as bytes
-/// it is tokenised once more to be read (<see cref="JailStatusReader"/>) or printed as is (<c>--json</c>),
+/// it is read by a <see cref="ResultReader"/> on the way or printed as is (<c>--json</c>),
 /// never built into a document first (that cost the client more than the engine's whole answer).
 /// </summary>
 /// <param name="Result">The <c>result</c> value's JSON text; empty when the engine sent none.</param>
@@ -100,6 +100,25 @@ public sealed record ControlAnswer(bool Ok, ReadOnlyMemory<byte> Result, string?
             reader = start;
             return null;
         }
+    }
+
+    /// <summary>
+    /// A <see cref="ResultReader"/> for a result that is one string (<see cref="Core.Control.ControlRequest.Text"/>):
+    /// its UTF-8, unescaped, never made a .NET string (a jail's status with 100,000 bans is a megabyte of text).
+    /// </summary>
+    /// <exception cref="JsonException">The result is not a string.</exception>
+    public static object Utf8String(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException($"a string was expected, not {reader.TokenType}");
+        }
+        if (!reader.ValueIsEscaped)
+        {
+            return new ReadOnlyMemory<byte>(reader.ValueSpan.ToArray());
+        }
+        var text = GC.AllocateUninitializedArray<byte>(reader.ValueSpan.Length);
+        return new ReadOnlyMemory<byte>(text, 0, reader.CopyString(text));
     }
 
     /// <summary>A string value, or null for a JSON null.</summary>

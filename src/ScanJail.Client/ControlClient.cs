@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Sockets;
 using System.Text.Json;
 using ScanJail.Core.Control;
 
@@ -12,49 +11,30 @@ public static class ControlClient
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Sends <paramref name="request"/> and reads the answer with blocking calls: a short-lived process waits for
-    /// one answer, and asynchronous sockets would first start their event thread and compile their state machines.
+    /// Sends <paramref name="request"/> and reads the answer with blocking calls (<see cref="UnixStream"/>): a
+    /// short-lived process waits for one answer.
     /// </summary>
     /// <exception cref="EngineUnavailableException">Nothing answers on the socket.</exception>
     /// <exception cref="UnauthorizedAccessException">The socket exists but this user may not connect to it.</exception>
     public static ControlAnswer Send(string socketPath, ControlRequest request, ResultReader? read = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
-        {
-            throw new UnauthorizedAccessException($"permission denied on {socketPath} (root or the socket's group may connect)", e);
-        }
-        catch (SocketException e)
-        {
-            var why = File.Exists(socketPath) ? e.Message : "no such socket";
-            throw new EngineUnavailableException($"the engine is not running ({socketPath}: {why})", e);
-        }
-
-        // Each send and each read waits at most this long: a hung engine still ends the wait.
-        socket.SendTimeout = socket.ReceiveTimeout = (int)AnswerTimeout.TotalMilliseconds;
+        using var socket = UnixStream.Connect(socketPath, AnswerTimeout);
         try
         {
             var line = new ArrayBufferWriter<byte>();
             WriteRequest(request, line);
-            for (var sent = 0; sent < line.WrittenCount;)
-            {
-                sent += socket.Send(line.WrittenSpan[sent..], SocketFlags.None);
-            }
+            socket.Write(line.WrittenSpan);
             var answer = ReadLine(socket)
                 ?? throw new EngineUnavailableException($"the engine closed {socketPath} without an answer");
             // From the bytes as they came, with no text decoded first (a jail's status with 100,000 bans is a megabyte).
             return ControlAnswer.Parse(answer, read);
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+        catch (TimeoutException e)
         {
             throw new EngineUnavailableException($"the engine did not answer on {socketPath} within {AnswerTimeout.TotalSeconds:0} s", e);
         }
-        catch (SocketException e)
+        catch (IOException e)
         {
             throw new EngineUnavailableException($"the connection to {socketPath} broke: {e.Message}", e);
         }
@@ -79,6 +59,7 @@ public static class ControlClient
             WriteIfSet(writer, "address", request.Address);
             WriteIfSet(writer, "time", request.Time);
             writer.WriteBoolean("all", request.All);
+            writer.WriteBoolean("text", request.Text);
             writer.WriteEndObject();
         }
         output.Write("\n"u8);
@@ -93,7 +74,7 @@ public static class ControlClient
     }
 
     /// <summary>The bytes up to the first newline, or null when the engine closed first.</summary>
-    private static ReadOnlyMemory<byte>? ReadLine(Socket socket)
+    private static ReadOnlyMemory<byte>? ReadLine(UnixStream socket)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(256 * 1024);
         var filled = 0;
@@ -106,7 +87,7 @@ public static class ControlClient
                 buffer.AsSpan(0, filled).CopyTo(larger);
                 buffer = larger;
             }
-            var read = socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
+            var read = socket.Read(buffer.AsSpan(filled));
             if (read == 0)
             {
                 return null;

@@ -4,18 +4,20 @@ namespace ScanJail.Client;
 
 internal static class Program
 {
-    public static async Task<int> Main(string[] args)
+    public static int Main(string[] args)
     {
         // Standard output through one large buffer, flushed once at the end: Console.Out flushes every 256
         // characters, thousands of writes for the megabyte a jail with 100,000 bans prints.
-        await using var stdout = Console.OpenStandardOutput();
-        await using var output = new StreamWriter(stdout, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
+        using var stdout = Console.OpenStandardOutput();
+        using var output = new StreamWriter(stdout, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
+        // Standard error as a plain writer: Console.Error would first work out the console's encoding.
+        using var error = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
         var commandLine = new ClientCommandLine(
             output,
             stdout,
-            Console.Error,
-            TimeZoneInfo.Local,
+            error,
+            () => TimeZoneInfo.Local,
             Environment.GetEnvironmentVariable(ClientCommandLine.SocketVariable));
-        return await commandLine.RunAsync(args, CancellationToken.None);
+        return commandLine.Run(args);
     }
 }

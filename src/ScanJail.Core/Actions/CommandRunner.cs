@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -7,13 +5,16 @@ namespace ScanJail.Core.Actions;
 
 /// <summary>
 /// Runs one argv directly (no shell): each element is exactly one argument. A command fails on a
-/// non-zero exit, when it cannot start, or when it outlives its timeout (then its whole process
-/// tree is killed).
+/// non-zero exit, when it cannot start, or when it outlives its timeout (then it and its process
+/// group, which its children share unless they leave it, are killed). Started by <see cref="ChildProcess"/>
+/// (posix_spawn), not <c>Process.Start</c>.
 /// </summary>
 internal static class CommandRunner
 {
     /// <summary>Bounds the error text kept for status and logs.</summary>
     public const int MaxErrorLength = 200;
+
+    private static readonly UTF8Encoding InputEncoding = new(encoderShouldEmitUTF8Identifier: false);
 
     // Output still held open by a process that escaped the tree (for example a daemon) must not hang the queue.
     private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(2);
@@ -24,34 +25,12 @@ internal static class CommandRunner
         string? stdin = null)
     {
         var program = argv[0];
-        var start = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        for (var i = 1; i < argv.Count; i++)
-        {
-            start.ArgumentList.Add(argv[i]);
-        }
-        // Variables of the engine's own environment with our prefix would pose as tags of this ban.
-        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith(TagValues.EnvironmentPrefix, StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(inherited);
-        }
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        Process process;
+        ChildProcess process;
         try
         {
-            process = Process.Start(start) ?? throw new Win32Exception("no process was started");
+            process = ChildProcess.Start(argv, Environment(environment));
         }
-        catch (Win32Exception e)
+        catch (ChildStartException e)
         {
             return Shorten($"'{program}' could not start: {e.Message}");
         }
@@ -59,21 +38,22 @@ internal static class CommandRunner
         {
             // Without stdin text, a command waiting for input gets end-of-file at once. With it, writing runs
             // beside the reads so that neither side can block the other on a full pipe.
-            var input = WriteInputAsync(process.StandardInput, stdin);
-            var output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-            var errors = KeepStartAsync(process.StandardError);
+            var input = WriteInputAsync(new StreamWriter(process.StandardInput, InputEncoding), stdin);
+            var output = process.StandardOutput.CopyToAsync(Stream.Null, CancellationToken.None);
+            var errors = KeepStartAsync(new StreamReader(process.StandardError, Encoding.UTF8));
 
             using var timer = new CancellationTokenSource(timeout, time);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
             string? failure = null;
+            int? exitCode;
             try
             {
-                await process.WaitForExitAsync(either.Token);
+                exitCode = await process.Ended.WaitAsync(either.Token);
             }
             catch (OperationCanceledException)
             {
-                Kill(process);
-                await process.WaitForExitAsync(CancellationToken.None);
+                process.KillAll();
+                exitCode = await process.Ended;
                 failure = timer.IsCancellationRequested
                     ? $"'{program}' timed out after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s and was killed"
                     : $"'{program}' was cancelled and killed";
@@ -89,9 +69,11 @@ internal static class CommandRunner
                 stderr = errors.IsCompletedSuccessfully ? errors.Result : "";
             }
             await input;
-            if (failure is null && process.ExitCode != 0)
+            if (failure is null && exitCode != 0)
             {
-                failure = $"'{program}' exited with {process.ExitCode.ToString(CultureInfo.InvariantCulture)}";
+                failure = exitCode is { } code
+                    ? $"'{program}' exited with {code.ToString(CultureInfo.InvariantCulture)}"
+                    : $"'{program}' ended but its exit code was lost (another reaper took it)";
             }
             if (failure is null)
             {
@@ -118,16 +100,30 @@ internal static class CommandRunner
         }
     }
 
-    private static void Kill(Process process)
+    /// <summary>
+    /// The engine's environment without variables of our prefix (they would pose as tags of this ban), then
+    /// <paramref name="tags"/>; read at each start, as <c>ProcessStartInfo</c> did.
+    /// </summary>
+    private static List<string> Environment(IReadOnlyList<KeyValuePair<string, string>> tags)
     {
-        try
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
         {
-            process.Kill(entireProcessTree: true);
+            if (entry.Key is string name && !name.StartsWith(TagValues.EnvironmentPrefix, StringComparison.Ordinal))
+            {
+                variables[name] = entry.Value as string ?? "";
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+        foreach (var (name, value) in tags)
         {
-            // It exited on its own in the meantime.
+            variables[name] = value;
         }
+        var block = new List<string>(variables.Count);
+        foreach (var (name, value) in variables)
+        {
+            block.Add(string.Concat(name, "=", value));
+        }
+        return block;
     }
 
     /// <summary>Reads stderr to its end (so the command never blocks on a full pipe), keeping the start of the first line.</summary>

@@ -17,6 +17,13 @@ internal interface IVerbRunner
     /// <summary>True when bans and unbans are lines written to a kept-open process (cheap enough to start on the queuing thread).</summary>
     bool WritesToSession => false;
 
+    /// <summary>
+    /// True when an item's work up to its first wait is short enough to run on the thread that queues it
+    /// while the queue is idle: a line written to a kept-open process, or a command started with
+    /// posix_spawn (which returns once the command runs; the wait for its exit continues on the pool).
+    /// </summary>
+    bool StartsOnQueuingThread => WritesToSession;
+
     /// <summary>True when <paramref name="verb"/> takes many bans in one run (<see cref="RunBatchAsync"/>).</summary>
     bool CanBatch(ActionVerb verb) => false;
 

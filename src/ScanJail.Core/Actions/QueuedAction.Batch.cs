@@ -23,9 +23,18 @@ internal sealed partial class QueuedAction
     /// <summary>At most one tick waits in the queue: a long backoff must not pile them up.</summary>
     private void EnqueueTick()
     {
-        if (Interlocked.Exchange(ref _tickQueued, 1) == 0 && !_queue.Writer.TryWrite(new Item(ActionVerb.Check, null, null, Tick: true)))
+        // Timers that fall due together fire one after another on one thread: the check's command starts on the pool.
+        HandOff = true;
+        try
         {
-            Volatile.Write(ref _tickQueued, 0);
+            if (Interlocked.Exchange(ref _tickQueued, 1) == 0 && !_queue.Writer.TryWrite(new Item(ActionVerb.Check, null, null, Tick: true)))
+            {
+                Volatile.Write(ref _tickQueued, 0);
+            }
+        }
+        finally
+        {
+            HandOff = false;
         }
     }
 

@@ -29,6 +29,11 @@ internal sealed partial class QueuedAction : IJailAction
     // Touched by the loop only.
     private bool _started;
 
+    // Set by a queuing thread that must not run items itself even when the queue is idle (the engine loop
+    // while more messages wait for it): an item it queues continues on the pool, as before round 6.
+    [ThreadStatic]
+    private static bool t_handOff;
+
     public QueuedAction(string name, string jail, IVerbRunner runner, ActionRetryOptions retry, TimeProvider time, ILogger logger, ActionRepair? repair = null)
     {
         Name = name;
@@ -38,17 +43,28 @@ internal sealed partial class QueuedAction : IJailAction
         _time = time;
         _logger = logger;
         _repair = repair ?? ActionRepair.None;
-        // An action that only writes a line to its kept-open tool (nft -i) takes an item on the thread that
-        // queues it when its loop is idle: the ban goes to the tool from the engine loop right after the
-        // commit, without waiting for a pool thread (up to milliseconds on a busy machine, while a scan
-        // goes on). What follows the write (the tool's answer) continues on the pool as before. Actions
-        // that start a process or talk to a server per item keep the hop: that work must not hold the loop.
-        _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = runner.WritesToSession });
+        // An action whose item starts quickly (a line to its kept-open tool, nft -i; a command started with
+        // posix_spawn) takes an item on the thread that queues it when its loop is idle: the ban goes from the
+        // engine loop right after the commit, without waiting for a pool thread (up to milliseconds on a busy
+        // machine). What follows the start (the tool's answer, the command's exit) continues on the pool, and
+        // an item queued while the loop is busy waits its turn there as before. Actions that talk to a server
+        // per item (mail, webhook) keep the hop: that work must not hold the engine loop.
+        _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = runner.StartsOnQueuingThread });
         _loop = Task.Run(RunLoopAsync);
         _checkTimer = StartCheckTimer();
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// While true on the calling thread, items it queues never start on it (a posix_spawn waits for the
+    /// child's exec, milliseconds on a loaded machine: the engine loop must not wait for it under load).
+    /// </summary>
+    public static bool HandOff
+    {
+        get => t_handOff;
+        set => t_handOff = value;
+    }
 
     /// <summary>Items refused because the action was already disposed.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -115,6 +131,11 @@ internal sealed partial class QueuedAction : IJailAction
         {
             while (await _queue.Reader.WaitToReadAsync(token))
             {
+                if (t_handOff)
+                {
+                    // Woken on a queuing thread that hands off: on to the pool, order kept (this is the only reader).
+                    await Task.Yield();
+                }
                 while (!token.IsCancellationRequested && _queue.Reader.TryRead(out var item))
                 {
                     if (item.Drained is { } drained)

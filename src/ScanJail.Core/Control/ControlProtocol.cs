@@ -12,12 +12,18 @@ namespace ScanJail.Core.Control;
 /// {"ok":true,"result":{...}}            or   {"ok":false,"error":"...","code":"failed"}
 /// </code>
 /// </summary>
+/// <param name="Text">
+/// For <c>status JAIL</c>: the result is the text <see cref="StatusFormatter.JailStatus"/> makes, one JSON string,
+/// instead of the <see cref="JailStatus"/> object. The client prints it as it comes: reading 100,000 addresses one
+/// JSON token at a time cost the short-lived client more than the engine's whole answer.
+/// </param>
 public sealed record ControlRequest(
     string Command,
     string? Jail = null,
     string? Address = null,
     string? Time = null,
-    bool All = false);
+    bool All = false,
+    bool Text = false);
 
 /// <summary><paramref name="Code"/>: <c>usage</c>, <c>failed</c> or <c>forbidden</c> when not ok.</summary>
 public sealed record ControlResponse(bool Ok, JsonElement? Result = null, string? Error = null, string? Code = null, IReadOnlyList<string>? Errors = null)
@@ -58,7 +64,14 @@ public static class ControlProtocol
                 writer.WriteStartObject();
                 writer.WriteBoolean("ok", response.Ok);
                 writer.WritePropertyName("result");
-                JsonSerializer.Serialize(writer, payload, payload.GetType(), Json);
+                if (payload is TextResult text)
+                {
+                    writer.WriteRawValue(text.JsonLiteral().Span, skipInputValidation: true);
+                }
+                else
+                {
+                    JsonSerializer.Serialize(writer, payload, payload.GetType(), Json);
+                }
                 writer.WriteEndObject();
             }
             else

@@ -45,13 +45,25 @@ internal sealed class ActionRelease
         }
     }
 
-    /// <summary>Ends the hold, queues every held item in the order it came, then runs what waited for it.</summary>
-    public void Release()
+    /// <summary>
+    /// Ends the hold, queues every held item in the order it came, then runs what waited for it. With
+    /// <paramref name="handOff"/> (more work waits for the loop) no item starts on this thread
+    /// (<see cref="QueuedAction.HandOff"/>); otherwise an idle command action starts its ban here.
+    /// </summary>
+    public void Release(bool handOff = false)
     {
         _holdingThread = -1;
-        foreach (var (action, verb, ban) in _held)
+        QueuedAction.HandOff = handOff;
+        try
         {
-            action.Enqueue(verb, ban);
+            foreach (var (action, verb, ban) in _held)
+            {
+                action.Enqueue(verb, ban);
+            }
+        }
+        finally
+        {
+            QueuedAction.HandOff = false;
         }
         _held.Clear();
         foreach (var then in _after)

@@ -65,7 +65,8 @@ public sealed partial class Engine
                 _logger.LogError("Database {Path}: {Message}; bans are enforced from memory", _store.Path, _store.Explain(e));
             }
             _checkpointInBatch = null;
-            _release.Release();
+            // Under load the ban's command starts on the pool; idle, on this thread, without a hop.
+            _release.Release(handOff: !_inbox.IsEmpty);
         }
     }
 }

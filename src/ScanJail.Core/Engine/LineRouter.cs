@@ -90,6 +90,11 @@ internal sealed class LineRouter(
     private void Route(LogLine line, List<Failure> failures)
     {
         counters.LinesRead.Increment();
+        if (line.Screened)
+        {
+            counters.LinesMissed.Increment();
+            return;
+        }
         var matched = false;
         var ignored = false;
         for (var i = 0; i < routes.Length; i++)

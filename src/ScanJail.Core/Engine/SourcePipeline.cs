@@ -56,7 +56,8 @@ internal sealed class SourcePipeline : IAsyncDisposable
         }
         foreach (var (_, (config, routes)) in byPath)
         {
-            var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>());
+            // Lines none of the routes' filters can match are never decoded (see LineScreen).
+            var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>()) { Screen = LineScreen.For(routes.Select(r => r.Filter.RequiredLiterals)) };
             var router = new LineRouter([.. routes], inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>());
             pipeline.Add(source, router, loggers.CreateLogger<SourcePipeline>());
         }

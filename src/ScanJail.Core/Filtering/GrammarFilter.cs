@@ -17,6 +17,8 @@ internal sealed class GrammarFilter(
 
     public bool LinesIndependent => true;
 
+    public IReadOnlyList<string>? RequiredLiterals => precheck.Literals;
+
     public void Prepare()
     {
         foreach (var ignore in ignoreRegex)

@@ -17,6 +17,12 @@ public interface IFilter
     /// </summary>
     bool LinesIndependent => false;
 
+    /// <summary>
+    /// When not null: a line that contains none of these texts (ordinal) is missed by this filter, whatever
+    /// else it holds (its precheck), so a source may leave such lines undecoded. Null: any line may match.
+    /// </summary>
+    IReadOnlyList<string>? RequiredLiterals => null;
+
     /// <summary>Builds whatever the filter would otherwise build on first use (compiled regexes).</summary>
     void Prepare()
     {

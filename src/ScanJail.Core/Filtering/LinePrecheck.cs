@@ -14,7 +14,11 @@ internal sealed class LinePrecheck
     {
         var usable = literals.Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         _literals = usable.Length == 0 ? null : SearchValues.Create(usable, StringComparison.Ordinal);
+        Literals = usable.Length == 0 ? null : usable;
     }
+
+    /// <summary>The literals a line must contain one of; null when every line passes.</summary>
+    public IReadOnlyList<string>? Literals { get; }
 
     public bool Passes(ReadOnlySpan<char> line) => _literals is null || line.IndexOfAny(_literals) >= 0;
 }

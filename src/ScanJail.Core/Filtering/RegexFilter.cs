@@ -11,6 +11,9 @@ namespace ScanJail.Core.Filtering;
 /// one linear-time scan, so a line none matches costs one scan, not one per pattern. The result is
 /// the first failregex that matches, as if each were tried in turn. Misses allocate nothing; a regex
 /// timeout counts as a miss. Thread-safe: regexes are built once on first use, then immutable.
+/// When the prefix and failregexes are exactly those a hand-written reader was written from
+/// (<see cref="OpenSshReader.For"/>), that reader answers for them in one pass; a line it declines
+/// goes through the regexes as above.
 /// </summary>
 internal sealed class RegexFilter(
     string name,
@@ -19,15 +22,27 @@ internal sealed class RegexFilter(
     CompiledPattern[] failRegex,
     Lazy<Regex?> anyFailRegex,
     CompiledPattern[] ignoreRegex,
-    LineClock clock) : IFilter
+    LineClock clock,
+    bool useReader = true) : IFilter
 {
     // Per failregex, the prefix's field names then the pattern's: one array shared by all its matches.
     private readonly Dictionary<CompiledPattern, string[]> _fieldNames = failRegex.Distinct().ToDictionary(
         p => p, p => (string[])[.. (prefix?.Fields ?? []).Concat(p.Fields).Select(f => f.Name)]);
 
+    // Null when the patterns are not exactly the reader's; then every line goes through the regexes.
+    private readonly OpenSshReader? _reader = useReader ? OpenSshReader.For(prefix, failRegex) : null;
+
     public string Name => name;
 
+    /// <summary>Whether a hand-written reader answers for the patterns (see <see cref="OpenSshReader"/>).</summary>
+    public bool HasReader => _reader is not null;
+
+    /// <summary>The same filter with every line through the regexes (the reader's property tests compare the two).</summary>
+    internal RegexFilter WithoutReader() => new(name, precheck, prefix, failRegex, anyFailRegex, ignoreRegex, clock, useReader: false);
+
     public bool LinesIndependent => true;
+
+    public IReadOnlyList<string>? RequiredLiterals => precheck.Literals;
 
     public void Prepare()
     {
@@ -51,6 +66,10 @@ internal sealed class RegexFilter(
         if (!precheck.Passes(line))
         {
             return FilterResult.Missed;
+        }
+        if (_reader is not null && OpenSshReader.Read(line) is { Outcome: not ReaderOutcome.Declined } read)
+        {
+            return read.Outcome == ReaderOutcome.Missed ? FilterResult.Missed : FromReader(line, read, now);
         }
         try
         {
@@ -116,6 +135,32 @@ internal sealed class RegexFilter(
         {
             return null;
         }
+    }
+
+    // What the regexes give for the reader's match: ignoreregex, the host, the time and the pattern's fields.
+    private FilterResult FromReader(string line, ReaderMatch read, DateTimeOffset now)
+    {
+        foreach (var ignore in ignoreRegex)
+        {
+            if (ignore.Screen.IsMatch(line))
+            {
+                return FilterResult.Ignored;
+            }
+        }
+        var pattern = failRegex[read.Pattern];
+        CapturedFields? fields = null;
+        if (pattern.Fields.Length > 0)
+        {
+            // The reader's patterns have no prefix fields, and name their groups user and sport only.
+            var values = new string?[pattern.Fields.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var at = pattern.Fields[i].Name switch { "user" => read.User, "sport" => read.Port, _ => null };
+                values[i] = at is { } range ? line[range] : null;
+            }
+            fields = new CapturedFields(_fieldNames[pattern], values);
+        }
+        return MatchBuilder.Matched(line[read.Host], clock.TimeOf(line, now), fields);
     }
 
     private CapturedFields? Fields(string line, CompiledPattern pattern, Match match)

@@ -215,6 +215,11 @@ internal sealed class FileReader : IDisposable
         }
 
         context.Counters.Lines.Increment();
+        if (context.Screen is { } screen && !screen.MayMatch(body))
+        {
+            // No reader's filter can match it: counted and positioned like any line, never decoded.
+            return reportAs is null ? new LogLine("", Path, readAt, _file, LineEnd) { Screened = true } : new LogLine("", Path, readAt, reportAs) { Screened = true };
+        }
         var text = Decoder.GetString(body);
         return reportAs is null ? new LogLine(text, Path, readAt, _file, LineEnd) : new LogLine(text, Path, readAt, reportAs);
     }

@@ -32,15 +32,19 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
 
     public Task Started => _startedSignal.Task;
 
+    /// <summary>Set by the engine from its jails' filters: lines none of them can match are handed on undecoded (<see cref="LogLine.Screened"/>).</summary>
+    internal LineScreen? Screen { get; init; }
+
     /// <summary>Reads until <paramref name="cancellationToken"/> is cancelled, then returns normally. Call it once.</summary>
     public async Task RunAsync(ChannelWriter<LogLine> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var context = new ReadContext(output, Counters, time, config.MaxLineLength);
+        var context = new ReadContext(output, Counters, time, config.MaxLineLength, Screen);
         var glob = FileGlob.Parse(config.Path);
-        using var watchers = new DirectoryWatchers(glob.MatchesFileName, Wake, logger);
+        // inotify wakes the loop on the watcher's own thread, the timers through the pool.
+        using var watchers = new DirectoryWatchers(glob.MatchesFileName, rescan => Wake(rescan, inline: true), logger);
         using var poll = time.CreateTimer(_ => _signal.Set(), null, PollInterval, PollInterval);
-        using var rescan = time.CreateTimer(_ => Wake(true), null, RescanInterval, RescanInterval);
+        using var rescan = time.CreateTimer(_ => Wake(true, inline: false), null, RescanInterval, RescanInterval);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -92,14 +96,21 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
         }
     }
 
-    private void Wake(bool rescan)
+    private void Wake(bool rescan, bool inline)
     {
         if (rescan)
         {
             Volatile.Write(ref _rescanDue, 1);
         }
 
-        _signal.Set();
+        if (inline)
+        {
+            _signal.SetInline();
+        }
+        else
+        {
+            _signal.Set();
+        }
     }
 
     private void Rescan(FileGlob glob, DirectoryWatchers watchers)

@@ -25,6 +25,12 @@ public sealed record LogLine(string Text, string Source, DateTimeOffset ReadAt, 
         init => _file = value;
     }
 
+    /// <summary>
+    /// True for a line the source left undecoded (its <see cref="Text"/> is empty) because no filter that
+    /// reads the source can match it (<see cref="LineScreen"/>): it counts as read and missed.
+    /// </summary>
+    internal bool Screened { get; init; }
+
     /// <summary>Whether <see cref="Position"/> is set, without making one.</summary>
     public bool HasPosition => _file is not null;
 }

@@ -113,11 +113,11 @@ internal static class RegexCommand
         var o = Console.Out;
         o.WriteLine($"Running tests\n=============\n\nUse   failregex file : {filterPath}\nUse         log file : {logPath}\n");
         o.WriteLine($"Lines: {report.Lines} lines, {report.Ignored} ignored, {report.Matched} matched, {report.Missed} missed");
-        var hosts = report.Matches.GroupBy(m => m.Host).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var hosts = report.HostCounts.OrderByDescending(h => h.Value).ThenBy(h => h.Key, StringComparer.Ordinal).ToList();
         o.WriteLine($"\nHosts: {hosts.Count} distinct");
         foreach (var host in hosts.Take(20))
         {
-            o.WriteLine($"  {host.Key,-40} {host.Count()}");
+            o.WriteLine($"  {host.Key,-40} {host.Value}");
         }
         if (hosts.Count > 20)
         {

@@ -55,7 +55,11 @@ public sealed class ControlDispatcher(IEngineControl engine, ILogger logger)
                     return Ok(engine.GetStatus());
                 }
                 var status = engine.GetJailStatus(request.Jail);
-                return status is null ? Failed($"no such jail: {request.Jail}") : Ok(status);
+                if (status is null)
+                {
+                    return Failed($"no such jail: {request.Jail}");
+                }
+                return request.Text ? Ok(new TextResult(text => StatusFormatter.WriteJailStatus(status, text))) : Ok(status);
             case "banned":
                 IPAddress? filter = null;
                 if (request.Address is not null && !TryAddress(request.Address, out filter))

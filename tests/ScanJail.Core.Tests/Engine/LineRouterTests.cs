@@ -55,6 +55,30 @@ public sealed class LineRouterTests : IDisposable
         Assert.Equal(3, other.Calls);
     }
 
+    [Fact]
+    public async Task A_screened_line_counts_as_read_and_missed_without_asking_a_filter_and_its_position_is_saved()
+    {
+        var filter = new Counted(_files.CreateValid("""
+            precheck: [Failed]
+            failregex: ['^Failed password for \S+ from <HOST>']
+            """));
+        var counters = new EngineCounters();
+        var inbox = Channel.CreateUnbounded<EngineMessage>();
+        var lines = Channel.CreateUnbounded<LogLine>();
+        var router = new LineRouter([new JailRoute("j", filter, TimeSpan.FromHours(1))], inbox.Writer, counters, TimeProvider.System, replay: true);
+        var running = router.RunAsync(lines.Reader);
+        var file = new FilePosition("/var/log/auth.log", 1, 2, 0);
+        await lines.Writer.WriteAsync(new LogLine("Failed password for root from 192.0.2.1", "test", DateTimeOffset.UtcNow, file with { Offset = 40 }));
+        await lines.Writer.WriteAsync(new LogLine("", "test", DateTimeOffset.UtcNow, file with { Offset = 46 }) { Screened = true });
+        lines.Writer.Complete();
+        await running;
+        inbox.Writer.Complete();
+        var messages = await inbox.Reader.ReadAllAsync().ToListAsync();
+        Assert.Equal(1, filter.Calls);
+        Assert.Equal((2, 1, 1), (counters.LinesRead.Value, counters.LinesMatched.Value, counters.LinesMissed.Value));
+        Assert.Equal(46, messages.OfType<PositionReached>().Last().Position.Offset);
+    }
+
     public void Dispose() => _files.Dispose();
 
     /// <summary>A real filter, with its calls counted.</summary>

@@ -37,9 +37,9 @@ internal sealed class TailHarness : IAsyncDisposable
 
     public string PathOf(string name) => Path.Combine(Directory, name);
 
-    public FileSource Start(string path, bool fromStart = false, int maxLineLength = 8192)
+    public FileSource Start(string path, bool fromStart = false, int maxLineLength = 8192, LineScreen? screen = null)
     {
-        Source = new FileSource(new FileSourceConfig(path, fromStart, maxLineLength), Positions, TimeProvider.System, Logger);
+        Source = new FileSource(new FileSourceConfig(path, fromStart, maxLineLength), Positions, TimeProvider.System, Logger) { Screen = screen };
         _run = Task.Run(() => Source.RunAsync(_channel.Writer, _stop.Token));
         _drain = Task.Run(async () =>
         {

@@ -8,7 +8,8 @@ namespace ScanJail.Daemon.Tests.Client;
 
 /// <summary>
 /// The real client against a socket that gives one fixed answer line: answers the engine never writes (its
-/// figures after its list, a status of the wrong shape) still print the same text, or fail as an unexpected answer.
+/// status object where the text was asked for, a status of the wrong shape) still print the same text, or fail as an
+/// unexpected answer.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed class OneAnswerSocketTests : IDisposable
@@ -48,7 +49,7 @@ public sealed class OneAnswerSocketTests : IDisposable
     }
 
     [Fact]
-    public async Task A_status_whose_figures_come_after_its_list_prints_as_the_engines_order_does()
+    public async Task An_engine_that_answers_a_text_request_with_the_status_object_still_gets_its_status_printed()
     {
         var status = new Control.StandInEngine().Ssh;
         var (result, request) = await AskAsync(
@@ -58,7 +59,7 @@ public sealed class OneAnswerSocketTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(StatusFormatter.JailStatus(status), result.Output);
-        Assert.Equal("{\"command\":\"status\",\"jail\":\"ssh\",\"all\":false}\n", request);
+        Assert.Equal("{\"command\":\"status\",\"jail\":\"ssh\",\"all\":false,\"text\":true}\n", request);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using ScanJail.Client;
+using ScanJail.Core.Control;
 using ScanJail.Daemon.Control;
 using ScanJail.Daemon.Tests.Control;
 

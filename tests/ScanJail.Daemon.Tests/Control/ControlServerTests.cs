@@ -41,6 +41,24 @@ public sealed class ControlServerTests
         Assert.StartsWith("{\"ok\":true,\"result\":{\"jail\":\"ssh\",\"currentlyFailed\":2,", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_jail_status_asked_as_text_is_the_formatters_text_in_one_json_string()
+    {
+        await using var fixture = await ControlServerFixture.StartAsync();
+        using var connection = await RawConnection.OpenAsync(fixture.SocketPath);
+
+        var text = await connection.AskAsync("{\"command\":\"status\",\"jail\":\"ssh\",\"text\":true}");
+        var missing = await connection.AskAsync("{\"command\":\"status\",\"jail\":\"nope\",\"text\":true}");
+        var jails = await connection.AskAsync("{\"command\":\"status\",\"text\":true}");
+
+        Assert.True(text.Ok);
+        Assert.Equal(StatusFormatter.JailStatus(fixture.Engine.Ssh), text.Result!.Value.GetString());
+        Assert.False(missing.Ok);
+        Assert.Equal("no such jail: nope", missing.Error);
+        // Only a jail's status has a text form; the jail list stays its object.
+        Assert.Equal(JsonValueKind.Object, jails.Result!.Value.ValueKind);
+    }
+
     [Theory]
     [InlineData("this is not json")]
     [InlineData("[1,2,3]")]

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ScanJail.Core.Actions;
-using ScanJail.Core.Control;
 
-namespace ScanJail.Client;
+namespace ScanJail.Core.Control;
 
 /// <summary>
 /// The human output of <c>scanjail-client</c>, shaped like fail2ban-client's so habits carry over.

@@ -1,0 +1,23 @@
+using System.Buffers;
+
+namespace ScanJail.Core.Control;
+
+/// <summary>
+/// A result that is text (<see cref="ControlRequest.Text"/>), as a server's payload: written as one JSON string
+/// straight from <paramref name="Write"/>, never built as a .NET string and escaped again.
+/// </summary>
+public sealed record TextResult(Action<TextWriter> Write)
+{
+    /// <summary>The text as a JSON string literal, quotes included, in UTF-8.</summary>
+    public ReadOnlyMemory<byte> JsonLiteral()
+    {
+        var literal = new ArrayBufferWriter<byte>(1 << 16);
+        literal.Write("\""u8);
+        using (var text = new JsonStringWriter(literal))
+        {
+            Write(text);
+        }
+        literal.Write("\""u8);
+        return literal.WrittenMemory;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using ScanJail.Core.Actions;
+
+namespace ScanJail.Core.Tests.Actions;
+
+/// <summary>The posix_spawn path for commands, with real processes: what the child gets, exit codes, reaping, killing.</summary>
+public sealed class ChildProcessTests
+{
+    private static readonly string[] Plain = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
+
+    private static async Task<(int? Code, string Output)> RunAsync(params string[] argv)
+    {
+        using var child = ChildProcess.Start(argv, Plain);
+        child.StandardInput.Dispose();
+        using var reader = new StreamReader(child.StandardOutput);
+        var output = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return (await child.Ended.WaitAsync(TimeSpan.FromSeconds(30)), output);
+    }
+
+    [Fact]
+    public async Task Exit_codes_come_through_and_a_signal_counts_as_128_plus_its_number()
+    {
+        Assert.Equal(0, (await RunAsync("true")).Code);
+        Assert.Equal(7, (await RunAsync("sh", "-c", "exit 7")).Code);
+        Assert.Equal(128 + 15, (await RunAsync("sh", "-c", "kill -TERM $$")).Code);
+    }
+
+    [Fact]
+    public async Task The_child_gets_exactly_the_argv_and_environment_given()
+    {
+        using var child = ChildProcess.Start(["sh", "-c", "printf '%s|' \"$@\"; printf '%s' \"$SCANJAIL_IP\"", "sh", "a b", "$HOME", "; rm -rf /"],
+            [.. Plain, "SCANJAIL_IP=192.0.2.7"]);
+        child.StandardInput.Dispose();
+        using var reader = new StreamReader(child.StandardOutput);
+
+        Assert.Equal("a b|$HOME|; rm -rf /|192.0.2.7", await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await child.Ended.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task The_child_starts_with_no_signal_blocked_or_ignored_and_only_its_three_streams_open()
+    {
+        // The programs themselves read their own state (a shell would block signals while it waits for a child).
+        var (_, status) = await RunAsync("grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status");
+        var (_, listing) = await RunAsync("ls", "/proc/self/fd");
+
+        Assert.Contains("SigBlk:\t0000000000000000", status, StringComparison.Ordinal);
+        Assert.Contains("SigIgn:\t0000000000000000", status, StringComparison.Ordinal);
+        // ls opens one more, the directory it lists. Anything else must be a descriptor the test host itself
+        // holds without close-on-exec (its runner's): the engine's own, and the other ends of the pipes, never leak.
+        var inherited = Directory.GetFiles("/proc/self/fdinfo").Where(f => !CloseOnExec(f)).Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).ToHashSet();
+        var fds = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        Assert.Equal([0, 1, 2], fds.Where(fd => fd <= 2));
+        var unexplained = fds.Where(fd => fd > 2 && !inherited.Contains(fd)).ToList();
+        Assert.True(unexplained.Count <= 1, $"descriptors open in the child: {string.Join(' ', fds)}; inherited without close-on-exec: {string.Join(' ', inherited)}");
+    }
+
+    // fdinfo's "flags:" is octal; O_CLOEXEC is 02000000.
+    private static bool CloseOnExec(string fdinfo)
+    {
+        try
+        {
+            var flags = File.ReadLines(fdinfo).First(l => l.StartsWith("flags:", StringComparison.Ordinal))[6..].Trim();
+            return (Convert.ToInt64(flags, 8) & 0x80000) != 0;
+        }
+        catch (IOException)
+        {
+            return true; // closed meanwhile
+        }
+    }
+
+    [Fact]
+    public async Task The_child_leads_a_process_group_of_its_own()
+    {
+        using var child = ChildProcess.Start(["cat", "/proc/self/stat"], Plain);
+        child.StandardInput.Dispose();
+        using var reader = new StreamReader(child.StandardOutput);
+        var stat = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await child.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // pid (comm) state ppid pgrp ...
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        Assert.Equal(child.Id, int.Parse(fields[2], CultureInfo.InvariantCulture));
+        Assert.Equal(Environment.ProcessId, int.Parse(fields[1], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Every_child_is_reaped_no_zombie_is_left()
+    {
+        var children = Enumerable.Range(0, 40).Select(i => ChildProcess.Start(["sh", "-c", $"exit {i % 3}"], Plain)).ToList();
+        var codes = await Task.WhenAll(children.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (int?)(i % 3)), codes);
+        foreach (var child in children)
+        {
+            // Reaped: the pid is gone from /proc, not left as a zombie ("Z").
+            Assert.False(Directory.Exists($"/proc/{child.Id}") && File.ReadAllText($"/proc/{child.Id}/stat").Contains(") Z ", StringComparison.Ordinal),
+                $"pid {child.Id} is a zombie");
+            child.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task KillAll_ends_the_child_and_the_children_in_its_group()
+    {
+        using var child = ChildProcess.Start(["sh", "-c", "sleep 60 & echo $!; wait"], Plain);
+        child.StandardInput.Dispose();
+        using var reader = new StreamReader(child.StandardOutput);
+        var sleeper = int.Parse((await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)))!, CultureInfo.InvariantCulture);
+
+        child.KillAll();
+
+        Assert.Equal(128 + 9, await child.Ended.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Until.TrueAsync(() => !Directory.Exists($"/proc/{sleeper}") || File.ReadAllText($"/proc/{sleeper}/stat").Contains(") Z ", StringComparison.Ordinal),
+            $"the background sleep (pid {sleeper}) to be killed");
+        // Killing after the reap is a no-op, never a signal to a reused pid.
+        child.KillAll();
+    }
+
+    [Fact]
+    public void A_missing_or_non_executable_program_fails_to_start_with_the_systems_reason()
+    {
+        var missing = Assert.Throws<ChildStartException>(() => ChildProcess.Start(["/nonexistent/scanjail-test-program"], Plain));
+        Assert.Equal("No such file or directory", missing.Message);
+        Assert.Throws<ChildStartException>(() => ChildProcess.Start(["/etc/hostname"], Plain));
+        Assert.Throws<ChildStartException>(() => ChildProcess.Start(["scanjail-no-such-program-in-path"], Plain));
+    }
+
+    [Fact]
+    public void A_name_without_a_slash_is_found_in_PATH_and_never_in_the_current_directory()
+    {
+        Assert.True(Path.IsPathRooted(ChildProcess.Resolve("sh")));
+        Assert.Equal("./x", ChildProcess.Resolve("./x"));
+        Assert.Equal("scanjail-no-such-program-in-path", ChildProcess.Resolve("scanjail-no-such-program-in-path"));
+    }
+}

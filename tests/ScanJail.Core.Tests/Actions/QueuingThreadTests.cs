@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScanJail.Core.Actions;
+using ScanJail.Core.Bans;
+using static ScanJail.Core.Tests.Actions.Fixtures;
+
+namespace ScanJail.Core.Tests.Actions;
+
+/// <summary>
+/// Where a quick action's item starts: on the queuing thread when the queue is idle (no hop on the way to
+/// the ban command), on the pool when that thread hands off (the engine loop under load). The runner here
+/// is a stand-in that records its thread: what is tested is the queue's dispatch, not a command.
+/// </summary>
+public sealed class QueuingThreadTests
+{
+    private sealed class ThreadRecorder : IVerbRunner
+    {
+        public ConcurrentQueue<(string Address, int Thread)> Runs { get; } = new();
+
+        public bool StartsOnQueuingThread => true;
+
+        public int Steps(ActionVerb verb) => verb == ActionVerb.Ban ? 1 : 0;
+
+        public async Task<VerbResult> RunAsync(ActionVerb verb, Ban? ban, int fromStep, CancellationToken cancellationToken)
+        {
+            Runs.Enqueue((ban!.Address.ToString(), Environment.CurrentManagedThreadId));
+            await Task.Delay(1, cancellationToken);
+            return VerbResult.Done;
+        }
+    }
+
+    private static QueuedAction Create(ThreadRecorder runner) =>
+        new("recorder", "ssh", runner, new ActionRetryOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 1), TimeProvider.System, NullLogger.Instance);
+
+    [Fact]
+    public async Task An_idle_queue_starts_the_item_on_the_queuing_thread()
+    {
+        var runner = new ThreadRecorder();
+        await using var action = Create(runner);
+        await action.DrainAsync(Bounded()); // the loop is waiting for items
+
+        var thread = await Task.Factory.StartNew(() =>
+        {
+            action.Enqueue(ActionVerb.Ban, Ban("192.0.2.1"));
+            return Environment.CurrentManagedThreadId;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await action.DrainAsync(Bounded());
+
+        Assert.Equal([("192.0.2.1", thread)], runner.Runs);
+    }
+
+    [Fact]
+    public async Task A_thread_that_hands_off_never_runs_an_item_and_the_order_is_kept()
+    {
+        var runner = new ThreadRecorder();
+        await using var action = Create(runner);
+        await action.DrainAsync(Bounded());
+
+        var thread = await Task.Factory.StartNew(() =>
+        {
+            QueuedAction.HandOff = true;
+            try
+            {
+                for (var i = 1; i <= 20; i++)
+                {
+                    action.Enqueue(ActionVerb.Ban, Ban($"192.0.2.{i}"));
+                }
+            }
+            finally
+            {
+                QueuedAction.HandOff = false;
+            }
+            return Environment.CurrentManagedThreadId;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await action.DrainAsync(Bounded());
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => $"192.0.2.{i}"), runner.Runs.Select(r => r.Address));
+        Assert.DoesNotContain(runner.Runs, r => r.Thread == thread);
+    }
+}

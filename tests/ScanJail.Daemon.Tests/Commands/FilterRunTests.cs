@@ -1,0 +1,81 @@
+using System.Text;
+using ScanJail.Core.Configuration;
+using ScanJail.Core.Filtering;
+using ScanJail.Daemon.Commands;
+using ScanJail.Tests.Support;
+
+namespace ScanJail.Daemon.Tests.Commands;
+
+/// <summary>
+/// <c>scanjail regex</c> reads a large file in parts on several threads: whatever the cuts, the report
+/// must be the one a single reader of the whole file gives (counts, every match with its line number,
+/// host and time, the sample texts, the missed samples, the host counts).
+/// </summary>
+public sealed class FilterRunTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("scanjail-filterrun-").FullName;
+
+    [Fact]
+    public void Parts_cut_at_newlines_give_the_report_of_one_reader()
+    {
+        var log = Path.Combine(_dir, "mixed.log");
+        var random = new Random(7);
+        using (var file = File.Create(log))
+        {
+            for (var i = 0; i < 3000; i++)
+            {
+                // Lines ending in \n, \r\n and a lone \r, invalid UTF-8, empty lines: every way a cut could split them.
+                var line = random.Next(8) switch
+                {
+                    0 => $"Nov 21 10:00:01 h sshd[1]: Failed password for root from 198.18.{i % 7}.{i % 250} port {i} ssh2\n",
+                    1 => $"Nov 21 10:00:02 h sshd[1]: Invalid user u{i} from 2001:db8::{i % 50:x} port 22\r\n",
+                    2 => "Nov 21 10:00:03 h sshd[1]: Accepted publickey for git from 192.0.2.1 port 22 ssh2\r",
+                    3 => "\n",
+                    4 => "Nov 21 10:00:04 h sshd[1]: Failed password for \u00e9 from 203.0.113.9 port 1 ssh2\n",
+                    5 => "Nov 21 10:00:05 h CRON[2]: pam_unix(cron:session): session opened\n",
+                    _ => "Nov 21 10:00:06 h sshd[1]: Invalid user \u0080 from 203.0.113.8 port 2\n",
+                };
+                var bytes = Encoding.UTF8.GetBytes(line);
+                if (i % 97 == 0 && bytes.Length > 20)
+                {
+                    bytes = [.. bytes[..20], 0xE2, 0x82, .. bytes[20..]];
+                }
+                file.Write(bytes);
+            }
+            file.Write("Nov 21 10:00:07 h sshd[1]: Invalid user last from 203.0.113.7 port 3"u8);
+        }
+        var filter = Sshd();
+        var whole = FilterRun.Over(log, filter, Now, 1, 1);
+        Assert.True(whole.Matched > 1000, $"only {whole.Matched} matches");
+        foreach (var parts in new[] { 2, 3, 7 })
+        {
+            var cut = FilterRun.Over(log, filter, Now, parts, 1);
+            Assert.Equal((whole.Lines, whole.Matched, whole.Ignored, whole.Missed), (cut.Lines, cut.Matched, cut.Ignored, cut.Missed));
+            Assert.Equal(whole.Matches, cut.Matches);
+            Assert.Equal(whole.MissedSamples, cut.MissedSamples);
+            Assert.Equal(whole.HostCounts.OrderBy(h => h.Key, StringComparer.Ordinal), cut.HostCounts.OrderBy(h => h.Key, StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void A_file_with_a_byte_order_mark_is_read_whole()
+    {
+        var log = Path.Combine(_dir, "bom.log");
+        File.WriteAllText(log, string.Concat(Enumerable.Repeat("Nov 21 10:00:01 h sshd[1]: Invalid user a from 203.0.113.9 port 1\n", 200)), Encoding.Unicode);
+        Assert.Single(FileSlice.Cut(log, 4, 1));
+        var run = FilterRun.Over(log, Sshd(), Now, 4, 1);
+        Assert.Equal((200L, 200L), (run.Lines, run.Matched));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static IFilter Sshd()
+    {
+        var errors = new ConfigErrors();
+        var definition = FilterLoader.Load(Path.Combine(RepositoryRoot.Path, "filters", "sshd.yaml"), "sshd", errors);
+        var filter = definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null, new FilterOptions(TimeZoneInfo.Utc, TimeSpan.FromSeconds(30), Lazy: true));
+        Assert.True(filter is not null, string.Join(Environment.NewLine, errors.Items));
+        return filter!;
+    }
+}
