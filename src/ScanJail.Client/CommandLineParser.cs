@@ -27,7 +27,7 @@ public static class CommandLineParser
             {
                 if (parsed.Command is null && positional.Count == 0)
                 {
-                    parsed.Command = commands.FirstOrDefault(command => command.Name == word);
+                    parsed.Command = Named(commands, word, command => command.Name);
                     if (parsed.Command is null)
                     {
                         parsed.Errors.Add($"Unrecognized command or argument '{word}'.");
@@ -45,7 +45,7 @@ public static class CommandLineParser
             var equals = word.IndexOf('=', StringComparison.Ordinal);
             var name = equals > 0 ? word[..equals] : word;
             string? inline = equals > 0 ? word[(equals + 1)..] : null;
-            if (HelpWords.Contains(name))
+            if (Array.IndexOf(HelpWords, name) >= 0)
             {
                 parsed.Help = true;
             }
@@ -61,7 +61,7 @@ public static class CommandLineParser
             {
                 parsed.Socket = OptionValue(args, ref i, name, inline, parsed);
             }
-            else if (parsed.Command?.Options.FirstOrDefault(option => option.Name == name) is { } option)
+            else if (parsed.Command is { } current && Named(current.Options, name, option => option.Name) is { } option)
             {
                 if (option.ValueName is null)
                 {
@@ -83,6 +83,20 @@ public static class CommandLineParser
         }
         Place(positional, parsed);
         return parsed;
+    }
+
+    // A loop, not LINQ: the client's every start parses a line, and loading LINQ for it cost milliseconds.
+    private static T? Named<T>(IReadOnlyList<T> items, string name, Func<T, string> nameOf)
+        where T : class
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (nameOf(items[i]) == name)
+            {
+                return items[i];
+            }
+        }
+        return null;
     }
 
     private static string? OptionValue(IReadOnlyList<string> args, ref int i, string name, string? inline, ParsedCommandLine parsed)
@@ -123,9 +137,13 @@ public static class CommandLineParser
         }
         if (!parsed.Help)
         {
-            parsed.Errors.AddRange(command.Arguments.Skip(positional.Count)
-                .Where(argument => argument.Required)
-                .Select(argument => $"Required argument missing for command '{command.Name}': {argument.Name}."));
+            for (var i = positional.Count; i < command.Arguments.Count; i++)
+            {
+                if (command.Arguments[i].Required)
+                {
+                    parsed.Errors.Add($"Required argument missing for command '{command.Name}': {command.Arguments[i].Name}.");
+                }
+            }
         }
     }
 }

@@ -70,6 +70,24 @@ public sealed class ControlAnswerTests
     }
 
     [Fact]
+    public void A_request_of_printable_ascii_is_written_as_the_serializer_writes_it()
+    {
+        // Every printable ASCII character, so the written-directly path and the serializer's escapes meet.
+        var ascii = Gen.Choose(0x20, 0x7E).Select(c => (char)c).ArrayOf().Select(chars => new string(chars));
+        var requests =
+            from command in ascii
+            from jail in ascii
+            from address in Gen.OneOf(ascii.Select(s => (string?)s), Gen.Constant((string?)null))
+            select new ControlRequest(command, jail, address, Text: address is null);
+        Prop.ForAll(requests.ToArbitrary(), request =>
+        {
+            var line = new ArrayBufferWriter<byte>();
+            ControlClient.WriteRequest(request, line);
+            return Encoding.UTF8.GetString(line.WrittenSpan) == Serialized(request) + "\n";
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void A_jail_status_text_reads_back_as_the_formatter_wrote_it()
     {
         Prop.ForAll(AnyStatus.ToArbitrary(), status =>
