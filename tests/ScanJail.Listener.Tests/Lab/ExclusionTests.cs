@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ScanJail.Listener.Configuration;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 
@@ -29,14 +30,14 @@ public sealed partial class ExclusionTests(LabNetwork lab)
             tcp: { mode: atcp, ports: "1-1024" }
             udp: { mode: audp, ports: "1-1024" }
             """);
-        using var tcpService = NetNamespace.CreateSocket(lab.Victim, () =>
+        using var tcpService = NetNamespace.Inside(lab.Victim, () =>
         {
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             s.Bind(new IPEndPoint(IPAddress.Any, 700));
             s.Listen();
             return s;
         });
-        using var udpService = NetNamespace.CreateSocket(lab.Victim, () =>
+        using var udpService = NetNamespace.Inside(lab.Victim, () =>
         {
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             s.Bind(new IPEndPoint(IPAddress.Any, 701));
@@ -70,7 +71,7 @@ public sealed partial class ExclusionTests(LabNetwork lab)
             udp: { mode: audp, ports: "1-65535" }
             """);
         var scanner = IPAddress.Parse(LabNetwork.ScannerV4);
-        using var server = NetNamespace.CreateSocket(lab.Scanner, () =>
+        using var server = NetNamespace.Inside(lab.Scanner, () =>
         {
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             s.Bind(new IPEndPoint(IPAddress.Any, 8080));
@@ -81,7 +82,7 @@ public sealed partial class ExclusionTests(LabNetwork lab)
         using var responder6 = UdpIn(lab.Scanner, new IPEndPoint(IPAddress.Parse(LabNetwork.ScannerV6), 5353));
         for (var i = 0; i < 5; i++)
         {
-            using var client = NetNamespace.CreateSocket(lab.Victim, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+            using var client = NetNamespace.Inside(lab.Victim, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
             await client.ConnectAsync(scanner, 8080);
             using var accepted = await server.AcceptAsync();
             await accepted.SendAsync("hello"u8.ToArray());
@@ -140,7 +141,7 @@ public sealed partial class ExclusionTests(LabNetwork lab)
         Assert.True(replies >= 30, shutdown);
     }
 
-    private static Socket UdpIn(string ns, IPEndPoint bind) => NetNamespace.CreateSocket(ns, () =>
+    private static Socket UdpIn(string ns, IPEndPoint bind) => NetNamespace.Inside(ns, () =>
     {
         var s = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         s.Bind(bind);

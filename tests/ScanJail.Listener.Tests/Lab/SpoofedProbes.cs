@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 
@@ -18,7 +19,7 @@ public sealed class SpoofedProbes : IDisposable
     public SpoofedProbes(LabNetwork lab)
     {
         _victim = IPAddress.Parse(LabNetwork.VictimV4);
-        _socket = NetNamespace.CreateSocket(lab.Scanner, () => new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Raw));
+        _socket = NetNamespace.Inside(lab.Scanner, () => new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Raw));
     }
 
     public void Syn(IPAddress source, int sourcePort, int port) => _socket.SendTo(Packet(source, sourcePort, port, tcp: true), new IPEndPoint(_victim, 0));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 
@@ -15,7 +16,7 @@ public sealed class SyslogReceiver : IDisposable
     public SyslogReceiver(string ns, int port)
     {
         Port = port;
-        _socket = NetNamespace.CreateSocket(ns, () =>
+        _socket = NetNamespace.Inside(ns, () =>
         {
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 8 * 1024 * 1024 };
             s.Bind(new IPEndPoint(IPAddress.Loopback, port));

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 
@@ -18,7 +19,7 @@ public sealed class UdpPortObserver : IDisposable
 
     public UdpPortObserver(string ns)
     {
-        _socket = NetNamespace.CreateSocket(ns, () =>
+        _socket = NetNamespace.Inside(ns, () =>
         {
             var s = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Udp);
             s.SetRawSocketOption(1, 33, BitConverter.GetBytes(8 << 20)); // SO_RCVBUFFORCE

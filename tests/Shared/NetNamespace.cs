@@ -1,13 +1,14 @@
 using System.Runtime.InteropServices;
 
-namespace ScanJail.Core.Tests.Actions.Netlink;
+namespace ScanJail.Tests.Support;
 
 /// <summary>
 /// Runs <paramref name="create"/> on a dedicated thread that first entered a test's network namespace with
-/// setns(2): a netlink socket made there belongs to that namespace for its whole life, whichever thread uses
-/// it later, so the test changes only the namespace's firewall, never the host's. The thread then ends.
+/// setns(2): a socket made there (a netlink socket, a raw or UDP socket) belongs to that namespace for its
+/// whole life, whichever thread uses it later, so the test touches only the namespace, never the host's
+/// network or firewall. The thread then ends.
 /// </summary>
-internal static partial class NetNamespace
+public static partial class NetNamespace
 {
     private const int CloneNewNet = 0x40000000;
 
@@ -26,7 +27,7 @@ internal static partial class NetNamespace
                 }
                 made = create();
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or UnauthorizedAccessException)
             {
                 error = e;
             }
