@@ -60,7 +60,7 @@ internal sealed unsafe class ChildProcess : IDisposable
             {
                 if (PosixSpawn.Pipe(pipes + 2 * i, PosixSpawn.CloseOnExec) != 0)
                 {
-                    throw new ChildStartException(PosixSpawn.Describe(Marshal.GetLastPInvokeError()));
+                    throw new ChildStartException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
                 }
             }
             // The child's ends: stdin reads from the first pipe, stdout and stderr write to the others.
@@ -150,7 +150,7 @@ internal sealed unsafe class ChildProcess : IDisposable
             _ = PosixSpawn.AttributesSetSignalDefaults(attributes, signals);
 
             var rc = PosixSpawn.Spawn(out var pid, (byte*)native, fileActions, attributes, (byte**)args, (byte**)env);
-            return rc == 0 ? pid : throw new ChildStartException(PosixSpawn.Describe(rc));
+            return rc == 0 ? pid : throw new ChildStartException(Marshal.GetPInvokeErrorMessage(rc));
         }
         finally
         {

@@ -73,6 +73,4 @@ internal static unsafe partial class PosixSpawn
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
-
-    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 }

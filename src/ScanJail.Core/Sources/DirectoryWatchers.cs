@@ -37,13 +37,13 @@ internal sealed unsafe class DirectoryWatchers : IDisposable
         if (_inotify < 0)
         {
             // Out of inotify instances (128 per user by default): polling follows the files.
-            logger.CannotWatch("(any directory)", Inotify.Describe(Marshal.GetLastPInvokeError()));
+            logger.CannotWatch("(any directory)", Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
             return;
         }
         _stop = Inotify.EventFd(0, Inotify.CloseOnExec | Inotify.NonBlocking);
         if (_stop < 0)
         {
-            logger.CannotWatch("(any directory)", Inotify.Describe(Marshal.GetLastPInvokeError()));
+            logger.CannotWatch("(any directory)", Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
             _ = Inotify.Close(_inotify);
             _inotify = -1;
             return;
@@ -98,7 +98,7 @@ internal sealed unsafe class DirectoryWatchers : IDisposable
                 else if (_failed.Add(directory))
                 {
                     // Polling still follows the files; said once per directory, not at every rescan.
-                    _logger.CannotWatch(directory, Inotify.Describe(Marshal.GetLastPInvokeError()));
+                    _logger.CannotWatch(directory, Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
                 }
             }
         }

@@ -57,8 +57,6 @@ internal static unsafe partial class Inotify
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
 
-    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
-
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
     {
