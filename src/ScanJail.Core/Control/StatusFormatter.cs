@@ -53,7 +53,7 @@ public static class StatusFormatter
     }
 
     /// <summary>A jail's status up to its banned addresses (the figures, not the list).</summary>
-    public static string JailStatusHead(JailStatus status)
+    private static string JailStatusHead(JailStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
         var text = new StringBuilder();
@@ -70,7 +70,7 @@ public static class StatusFormatter
     }
 
     /// <summary>A jail's status after its banned addresses: the end of their line, the failing actions, the origins.</summary>
-    public static string JailStatusTail(JailStatus status)
+    private static string JailStatusTail(JailStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
         var text = new StringBuilder();
