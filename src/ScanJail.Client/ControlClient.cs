@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using ScanJail.Core.Control;
 
@@ -10,10 +9,6 @@ public static class ControlClient
 {
     /// <summary>Long enough for a reload of a large configuration; a hung engine still ends the wait.</summary>
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
-
-    /// <summary>Printable ASCII that the serializer's default encoder writes as it is (it escapes <c>"\&lt;&gt;&amp;'+`</c>).</summary>
-    private static readonly SearchValues<char> PlainCharacters = SearchValues.Create(
-        " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
 
     /// <summary>
     /// Sends <paramref name="request"/> and reads the answer with blocking calls (<see cref="UnixStream"/>): a
@@ -56,9 +51,8 @@ public static class ControlClient
     public static void WriteRequest(ControlRequest request, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryWritePlain(request, output))
+        using (var writer = new Utf8JsonWriter(output))
         {
-            using var writer = new Utf8JsonWriter(output);
             writer.WriteStartObject();
             writer.WriteString("command", request.Command);
             WriteIfSet(writer, "jail", request.Jail);
@@ -69,39 +63,6 @@ public static class ControlClient
             writer.WriteEndObject();
         }
         output.Write("\n"u8);
-    }
-
-    // A request whose strings hold nothing the serializer escapes (every request people type, in practice) is
-    // written as that same text directly: the JSON writer's first use, with its encoder, cost a status 8 ms.
-    private static bool TryWritePlain(ControlRequest request, IBufferWriter<byte> output)
-    {
-        if (!IsPlain(request.Command) || !IsPlain(request.Jail) || !IsPlain(request.Address) || !IsPlain(request.Time))
-        {
-            return false;
-        }
-        var text = new StringBuilder("{\"command\":\"").Append(request.Command).Append('"');
-        AppendIfSet(text, "jail", request.Jail);
-        AppendIfSet(text, "address", request.Address);
-        AppendIfSet(text, "time", request.Time);
-        text.Append(",\"all\":").Append(request.All ? "true" : "false");
-        text.Append(",\"text\":").Append(request.Text ? "true" : "false").Append('}');
-        var bytes = output.GetSpan(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            bytes[i] = (byte)text[i];
-        }
-        output.Advance(text.Length);
-        return true;
-    }
-
-    private static bool IsPlain(string? value) => value is null || !value.AsSpan().ContainsAnyExcept(PlainCharacters);
-
-    private static void AppendIfSet(StringBuilder text, string name, string? value)
-    {
-        if (value is not null)
-        {
-            text.Append(",\"").Append(name).Append("\":\"").Append(value).Append('"');
-        }
     }
 
     private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
