@@ -17,7 +17,7 @@ namespace ScanJail.Core.Engine;
 /// </summary>
 internal sealed class LineRouter(
     JailRoute[] routes, ChannelWriter<EngineMessage> inbox, EngineCounters counters, TimeProvider time, bool replay,
-    HostResolver? resolver = null, ILogger? logger = null)
+    HostResolver? resolver = null, ILogger? logger = null, ReadBurst? burst = null)
 {
     private const int PositionEvery = 512;
     private const int MaxBatch = 256;
@@ -45,7 +45,7 @@ internal sealed class LineRouter(
         // live tail's failure goes out at once) or when the batch is full.
         var batch = new List<Failure>();
         LogLine? batchLine = null;
-        while (await lines.WaitToReadAsync(CancellationToken.None))
+        while (await WaitForLinesAsync(lines))
         {
             while (lines.TryRead(out var line))
             {
@@ -85,6 +85,27 @@ internal sealed class LineRouter(
         {
             await inbox.WriteAsync(new PositionReached(pending.Position!), CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Waits for a line. A router whose channel runs continuations synchronously (a file source with its
+    /// <see cref="ReadBurst"/>) is resumed on the writer's thread: it routes there only the last line of
+    /// a burst (a line appended at idle goes on to the loop without a pool thread's wake-up); in the
+    /// middle of a burst it moves to the pool, so reading and routing run side by side.
+    /// </summary>
+    private async ValueTask<bool> WaitForLinesAsync(ChannelReader<LogLine> lines)
+    {
+        var wait = lines.WaitToReadAsync(CancellationToken.None);
+        if (wait.IsCompleted || burst is null)
+        {
+            return await wait;
+        }
+        var more = await wait;
+        if (more && burst.MoreComing)
+        {
+            await Task.Yield();
+        }
+        return more;
     }
 
     private void Route(LogLine line, List<Failure> failures)

@@ -58,7 +58,7 @@ internal sealed class SourcePipeline : IAsyncDisposable
         {
             // Lines none of the routes' filters can match are never decoded (see LineScreen).
             var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>()) { Screen = LineScreen.For(routes.Select(r => r.Filter.RequiredLiterals)) };
-            var router = new LineRouter([.. routes], inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>());
+            var router = new LineRouter([.. routes], inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>(), source.Burst);
             pipeline.Add(source, router, loggers.CreateLogger<SourcePipeline>());
         }
         foreach (var (source, routes) in IntakeSources.Create(jails, cursors, time, loggers))
@@ -73,9 +73,9 @@ internal sealed class SourcePipeline : IAsyncDisposable
         // A datagram receiver blocks on a thread of its own: when its router waits for a line, the router
         // runs on that thread, so an alert reaches the engine loop without waiting for a pool thread (a
         // hop of 0.2 ms, and milliseconds on a busy machine, on the way from a scan to its drop). A file
-        // source keeps the hop: under a flood its reading and the routing run side by side.
-        var inline = source is SyslogSource { ReceivesOnItsOwnThread: true };
-        var lines = Channel.CreateBounded<LogLine>(new BoundedChannelOptions(LineBuffer) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = inline });
+        // source's router runs on the reading thread too, but only for the last line of a read (its
+        // ReadBurst): under a flood it moves to the pool, and reading and routing run side by side.
+        var lines = CreateLines(inline: source is SyslogSource { ReceivesOnItsOwnThread: true } or FileSource);
         _sources.Add(source);
         _tasks.Add(Task.Run(async () =>
         {
@@ -98,6 +98,10 @@ internal sealed class SourcePipeline : IAsyncDisposable
         }));
         _tasks.Add(Task.Run(() => router.RunAsync(lines.Reader)));
     }
+
+    /// <summary>The channel between a source and its router; <paramref name="inline"/>: a waiting router runs on the writer's thread.</summary>
+    internal static Channel<LogLine> CreateLines(bool inline) =>
+        Channel.CreateBounded<LogLine>(new BoundedChannelOptions(LineBuffer) { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = inline });
 
     /// <summary>Stops the sources and waits until the routers have handed over every line read.</summary>
     public async ValueTask DisposeAsync()

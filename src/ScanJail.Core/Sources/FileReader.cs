@@ -110,9 +110,10 @@ internal sealed class FileReader : IDisposable
             while (position < count)
             {
                 var line = TakeLine(context, buffer, ref position, count, chunkStart, readAt, reportAs);
-                if (line is not null && !context.Output.TryWrite(line))
+                if (line is not null)
                 {
-                    await context.Output.WriteAsync(line, cancellationToken);
+                    // More follows while this chunk has bytes left, or the read filled the buffer.
+                    await context.WriteAsync(line, position < count || count == buffer.Length, cancellationToken);
                 }
             }
         }
@@ -131,7 +132,7 @@ internal sealed class FileReader : IDisposable
         LineEnd = ReadOffset;
         var line = MakeLine(context, _pending.AsSpan(0, _pendingLength), context.Time.GetUtcNow(), reportAs);
         _pendingLength = 0;
-        await context.Output.WriteAsync(line, cancellationToken);
+        await context.WriteAsync(line, moreComing: false, cancellationToken);
     }
 
     public void Dispose() => _handle.Dispose();

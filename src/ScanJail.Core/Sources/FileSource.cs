@@ -32,6 +32,9 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
 
     public Task Started => _startedSignal.Task;
 
+    /// <summary>Whether the line being written has more of its read behind it (for the router, see <see cref="ReadBurst"/>).</summary>
+    internal ReadBurst Burst { get; } = new();
+
     /// <summary>Set by the engine from its jails' filters: lines none of them can match are handed on undecoded (<see cref="LogLine.Screened"/>).</summary>
     internal LineScreen? Screen { get; init; }
 
@@ -39,7 +42,7 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
     public async Task RunAsync(ChannelWriter<LogLine> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var context = new ReadContext(output, Counters, time, config.MaxLineLength, Screen);
+        var context = new ReadContext(output, Counters, time, config.MaxLineLength, Screen, Burst);
         var glob = FileGlob.Parse(config.Path);
         // inotify wakes the loop on the watcher's own thread, the timers through the pool.
         using var watchers = new DirectoryWatchers(glob.MatchesFileName, rescan => Wake(rescan, inline: true), logger);

@@ -6,7 +6,7 @@ namespace ScanJail.Core.Sources;
 /// What every reader of one <see cref="FileSource"/> shares: where lines go, the counters, the clock,
 /// the line limit and one read buffer (the source reads its files one at a time, on one task).
 /// </summary>
-internal sealed class ReadContext(ChannelWriter<LogLine> output, SourceCounters counters, TimeProvider time, int maxLineLength, LineScreen? screen = null)
+internal sealed class ReadContext(ChannelWriter<LogLine> output, SourceCounters counters, TimeProvider time, int maxLineLength, LineScreen? screen = null, ReadBurst? burst = null)
 {
     /// <summary>Lines no reader of the source can match are not decoded (null: every line is).</summary>
     public LineScreen? Screen { get; } = screen;
@@ -22,4 +22,23 @@ internal sealed class ReadContext(ChannelWriter<LogLine> output, SourceCounters 
     public int MaxLineLength { get; } = Math.Max(1, maxLineLength);
 
     public byte[] Buffer { get; } = new byte[BufferSize];
+
+    /// <summary>
+    /// Writes <paramref name="line"/>, saying first whether more of the same read follows it. With a
+    /// <see cref="ReadBurst"/> the channel runs its continuations synchronously: a router freeing room
+    /// for a waiting write resumes it on the router's thread, so the reading moves on to the pool and
+    /// the router's thread goes back to routing.
+    /// </summary>
+    public async ValueTask WriteAsync(LogLine line, bool moreComing, CancellationToken cancellationToken)
+    {
+        burst?.Writing(moreComing);
+        if (!Output.TryWrite(line))
+        {
+            await Output.WriteAsync(line, cancellationToken);
+            if (burst is not null)
+            {
+                await Task.Yield();
+            }
+        }
+    }
 }
