@@ -19,6 +19,16 @@ internal static class CommandRunner
     // Output still held open by a process that escaped the tree (for example a daemon) must not hang the queue.
     private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(2);
 
+    // Read once: the engine never changes its own environment, and reading it at each start (a hashtable
+    // of every variable, then a string each) was about a sixth of the engine loop's time for a ban
+    // (docs/latency.md, round 7), spent before the ban's command could start.
+    private static readonly Lazy<string[]> Inherited = new(() =>
+    [
+        .. System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => e.Key is string name && !name.StartsWith(TagValues.EnvironmentPrefix, StringComparison.Ordinal))
+            .Select(e => string.Concat((string)e.Key, "=", e.Value as string ?? "")),
+    ]);
+
     /// <summary>Null when the command succeeded, else what went wrong (one line, at most <see cref="MaxErrorLength"/> characters).</summary>
     public static async Task<string?> RunAsync(
         IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> environment, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken,
@@ -102,29 +112,28 @@ internal static class CommandRunner
 
     /// <summary>
     /// The engine's environment without variables of our prefix (they would pose as tags of this ban), then
-    /// <paramref name="tags"/>; read at each start, as <c>ProcessStartInfo</c> did.
+    /// <paramref name="tags"/>, all of which carry the prefix (a name given twice keeps its last value).
     /// </summary>
     private static List<string> Environment(IReadOnlyList<KeyValuePair<string, string>> tags)
     {
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string name && !name.StartsWith(TagValues.EnvironmentPrefix, StringComparison.Ordinal))
-            {
-                variables[name] = entry.Value as string ?? "";
-            }
-        }
+        var inherited = Inherited.Value;
+        var block = new List<string>(inherited.Length + tags.Count);
+        block.AddRange(inherited);
+        var at = new Dictionary<string, int>(tags.Count, StringComparer.Ordinal);
         foreach (var (name, value) in tags)
         {
-            variables[name] = value;
-        }
-        var block = new List<string>(variables.Count);
-        foreach (var (name, value) in variables)
-        {
-            block.Add(string.Concat(name, "=", value));
+            var variable = string.Concat(name, "=", value);
+            if (at.TryGetValue(name, out var index))
+            {
+                block[index] = variable;
+                continue;
+            }
+            at[name] = block.Count;
+            block.Add(variable);
         }
         return block;
     }
+
 
     /// <summary>Reads stderr to its end (so the command never blocks on a full pipe), keeping the start of the first line.</summary>
     private static async Task<string> KeepStartAsync(StreamReader reader)

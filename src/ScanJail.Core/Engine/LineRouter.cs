@@ -103,7 +103,7 @@ internal sealed class LineRouter(
         var more = await wait;
         if (more && burst.MoreComing)
         {
-            await Task.Yield();
+            await new PoolHop();
         }
         return more;
     }

@@ -37,7 +37,7 @@ internal sealed class ReadContext(ChannelWriter<LogLine> output, SourceCounters 
             await Output.WriteAsync(line, cancellationToken);
             if (burst is not null)
             {
-                await Task.Yield();
+                await new PoolHop();
             }
         }
     }
