@@ -144,6 +144,21 @@ public sealed class CommandActionTests : IDisposable
     }
 
     [Fact]
+    public async Task The_command_has_the_engines_environment_and_a_variable_named_twice_has_its_last_value()
+    {
+        var output = _dir.File("env");
+        await using var action = Create($"ban: [sh, -c, 'env > \"$0\"', {Quote(output)}]");
+
+        // Both field names become SCANJAIL_F_SRC_PORT.
+        action.Enqueue(ActionVerb.Ban, Ban(fields: new Dictionary<string, string> { ["src-port"] = "1", ["src_port"] = "2" }));
+        await action.DrainAsync(Bounded());
+
+        var variables = await File.ReadAllLinesAsync(output);
+        Assert.Contains("PATH=" + Environment.GetEnvironmentVariable("PATH"), variables);
+        Assert.Equal(["SCANJAIL_F_SRC_PORT=2"], variables.Where(v => v.StartsWith("SCANJAIL_F_SRC_PORT=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task The_commands_of_a_verb_run_in_order()
     {
         var output = Quote(_dir.File("steps"));
