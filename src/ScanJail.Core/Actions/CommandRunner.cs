@@ -19,9 +19,9 @@ internal static class CommandRunner
     // Output still held open by a process that escaped the tree (for example a daemon) must not hang the queue.
     private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(2);
 
-    // Read once: the engine never changes its own environment, and reading it at each start (a hashtable
-    // of every variable, then a string each) was about a sixth of the engine loop's time for a ban
-    // (docs/latency.md, round 7), spent before the ban's command could start.
+    // Read once: the engine never changes its own environment, and reading it at each start built a
+    // hashtable of every variable and a string each on the engine loop, before the ban's command could
+    // start (docs/latency.md, round 7: most of it on the first bans, a few hundredths of a ms after).
     private static readonly Lazy<string[]> Inherited = new(() =>
     [
         .. System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
