@@ -90,8 +90,8 @@ public sealed class ClientCommandLine
         var socket = parsed.Socket ?? _defaultSocket;
         return parsed.Command.Name switch
         {
-            "status" when parsed.Value(Jail) is { } name =>
-                Execute(socket, parsed.Json, new ControlRequest("status", Jail: name, Text: !parsed.Json), ControlAnswer.Utf8String, PrintJailStatus),
+            "status" when parsed.Value(Jail) is { } name && !parsed.Json => StatusText(socket, name),
+            "status" when parsed.Value(Jail) is { } name => Execute(socket, parsed.Json, new ControlRequest("status", Jail: name), result => StatusFormatter.JailStatus(Read<JailStatus>(result))),
             "status" => Execute(socket, parsed.Json, new ControlRequest("status"), result => StatusFormatter.Status(Read<EngineStatus>(result))),
             "ban" => Execute(socket, parsed.Json, new ControlRequest("ban", Jail: parsed.Value(Jail), Address: parsed.Value(Address), Time: parsed.Value("--time")), OutcomeText),
             "unban" => Execute(
@@ -128,17 +128,30 @@ public sealed class ClientCommandLine
         }
     }
 
-    private int Execute(string socket, bool json, ControlRequest request, Func<ReadOnlyMemory<byte>, string> present) =>
-        Execute(socket, json, request, read: null, (answer, output) => output.Write(present(answer.Result)));
-
-    /// <param name="read">Reads the result while the answer is read (see <see cref="ControlAnswer.Parse"/>); not for --json.</param>
-    /// <param name="print">Writes an ok answer for people; the result is in <see cref="ControlAnswer.Value"/> when <paramref name="read"/> could read it.</param>
-    private int Execute(string socket, bool json, ControlRequest request, ResultReader? read, Action<ControlAnswer, TextWriter> print)
+    // A jail's status as the engine's text, copied to standard output as it arrives; an engine that answered
+    // the status object instead (one from before the text request) has it formatted here, the same text.
+    private int StatusText(string socket, string jail)
     {
-        ControlAnswer response;
+        var request = new ControlRequest("status", Jail: jail, Text: true);
+        _output.Flush();
+        return Execute(json: false, () => ControlClient.CopyText(socket, request, _utf8Output), PrintJailStatus);
+    }
+
+    private int Execute(string socket, bool json, ControlRequest request, Func<ReadOnlyMemory<byte>, string> present) =>
+        Execute(json, () => ControlClient.Send(socket, request), (answer, output) => output.Write(present(answer.Result)));
+
+    /// <param name="send">Sends the request and reads the answer; null when it printed the answer itself.</param>
+    /// <param name="print">Writes an ok answer for people; the result is in <see cref="ControlAnswer.Value"/> when the answer's reader could read it.</param>
+    private int Execute(bool json, Func<ControlAnswer?> send, Action<ControlAnswer, TextWriter> print)
+    {
+        ControlAnswer? response;
         try
         {
-            response = ControlClient.Send(socket, request, json ? null : read);
+            response = send();
+            if (response is null)
+            {
+                return ExitCodes.Done;
+            }
         }
         catch (EngineUnavailableException e)
         {
@@ -179,8 +192,7 @@ public sealed class ClientCommandLine
         return ExitCodes.Done;
     }
 
-    // The engine's text as it came; an engine that answered the status object instead (one from before the text
-    // request) has it formatted here, the same text.
+    // The text a fallback read (see StatusText), or the object formatted here.
     private void PrintJailStatus(ControlAnswer answer, TextWriter output)
     {
         if (answer.Value is ReadOnlyMemory<byte> text)

@@ -16,19 +16,36 @@ public static class ControlClient
     /// </summary>
     /// <exception cref="EngineUnavailableException">Nothing answers on the socket.</exception>
     /// <exception cref="UnauthorizedAccessException">The socket exists but this user may not connect to it.</exception>
-    public static ControlAnswer Send(string socketPath, ControlRequest request, ResultReader? read = null)
+    public static ControlAnswer Send(string socketPath, ControlRequest request, ResultReader? read = null) =>
+        Exchange(socketPath, request, socket =>
+            // From the bytes as they came, with no text decoded first (a jail's status with 100,000 bans is a megabyte).
+            ControlAnswer.Parse(TextAnswer.ReadLine(socket.Read, GC.AllocateUninitializedArray<byte>(256 * 1024), 0)
+                ?? throw new EngineUnavailableException($"the engine closed {socketPath} without an answer"), read))!;
+
+    /// <summary>
+    /// Sends <paramref name="request"/>, whose result is text, and copies the text to <paramref name="output"/> as it
+    /// arrives (<see cref="TextAnswer"/>). Null when it was copied; otherwise the answer, an error or a result that
+    /// is not text, read as <see cref="Send"/> reads it.
+    /// </summary>
+    /// <exception cref="EngineUnavailableException">Nothing answers on the socket.</exception>
+    /// <exception cref="UnauthorizedAccessException">The socket exists but this user may not connect to it.</exception>
+    public static ControlAnswer? CopyText(string socketPath, ControlRequest request, Stream output) =>
+        Exchange(socketPath, request, socket => TextAnswer.Copy(socket.Read, output) switch
+        {
+            { } line => ControlAnswer.Parse(line, ControlAnswer.Utf8String),
+            null => null,
+        });
+
+    private static ControlAnswer? Exchange(string socketPath, ControlRequest request, Func<UnixStream, ControlAnswer?> answer)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var socket = UnixStream.Connect(socketPath, AnswerTimeout);
         try
         {
-            var line = new ArrayBufferWriter<byte>();
+            var line = new ArrayBufferWriter<byte>(256);
             WriteRequest(request, line);
             socket.Write(line.WrittenSpan);
-            var answer = ReadLine(socket)
-                ?? throw new EngineUnavailableException($"the engine closed {socketPath} without an answer");
-            // From the bytes as they came, with no text decoded first (a jail's status with 100,000 bans is a megabyte).
-            return ControlAnswer.Parse(answer, read);
+            return answer(socket);
         }
         catch (TimeoutException e)
         {
@@ -45,60 +62,39 @@ public static class ControlClient
     }
 
     /// <summary>
-    /// <paramref name="request"/> as one line, the JSON <see cref="ControlProtocol.Json"/> writes (nulls left out),
-    /// written by hand: the serializer's first use would cost this short-lived process more than the request.
+    /// <paramref name="request"/> as one line of the JSON the engine reads (<see cref="ControlProtocol.Json"/>; nulls
+    /// left out), written by hand: the serializer's library, loaded for a request, cost this short-lived process
+    /// more than the request. Strings are escaped as <see cref="JsonStringWriter"/> escapes the engine's text.
     /// </summary>
     public static void WriteRequest(ControlRequest request, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using (var writer = new Utf8JsonWriter(output))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("command", request.Command);
-            WriteIfSet(writer, "jail", request.Jail);
-            WriteIfSet(writer, "address", request.Address);
-            WriteIfSet(writer, "time", request.Time);
-            writer.WriteBoolean("all", request.All);
-            writer.WriteBoolean("text", request.Text);
-            writer.WriteEndObject();
-        }
-        output.Write("\n"u8);
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write("{\"command\":"u8);
+        WriteString(request.Command, output);
+        WriteIfSet(",\"jail\":"u8, request.Jail, output);
+        WriteIfSet(",\"address\":"u8, request.Address, output);
+        WriteIfSet(",\"time\":"u8, request.Time, output);
+        output.Write(request.All ? ",\"all\":true"u8 : ",\"all\":false"u8);
+        output.Write(request.Text ? ",\"text\":true}\n"u8 : ",\"text\":false}\n"u8);
     }
 
-    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
+    private static void WriteIfSet(ReadOnlySpan<byte> name, string? value, IBufferWriter<byte> output)
     {
         if (value is not null)
         {
-            writer.WriteString(name, value);
+            output.Write(name);
+            WriteString(value, output);
         }
     }
 
-    /// <summary>The bytes up to the first newline, or null when the engine closed first.</summary>
-    private static ReadOnlyMemory<byte>? ReadLine(UnixStream socket)
+    private static void WriteString(string value, IBufferWriter<byte> output)
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(256 * 1024);
-        var filled = 0;
-        while (true)
+        output.Write("\""u8);
+        using (var text = new JsonStringWriter(output))
         {
-            if (filled == buffer.Length)
-            {
-                // Doubled, not zeroed first: every byte up to filled is written before it is read.
-                var larger = GC.AllocateUninitializedArray<byte>(buffer.Length * 2);
-                buffer.AsSpan(0, filled).CopyTo(larger);
-                buffer = larger;
-            }
-            var read = socket.Read(buffer.AsSpan(filled));
-            if (read == 0)
-            {
-                return null;
-            }
-            // Only the new bytes are searched: a megabyte comes in many reads.
-            var newline = buffer.AsSpan(filled, read).IndexOf((byte)'\n');
-            if (newline >= 0)
-            {
-                return buffer.AsMemory(0, filled + newline);
-            }
-            filled += read;
+            text.Write(value);
         }
+        output.Write("\""u8);
     }
 }

@@ -8,16 +8,14 @@ namespace ScanJail.Core.Control;
 /// </summary>
 public sealed record TextResult(Action<TextWriter> Write)
 {
-    /// <summary>The text as a JSON string literal, quotes included, in UTF-8.</summary>
-    public ReadOnlyMemory<byte> JsonLiteral()
+    /// <summary>Writes the text as a JSON string literal, quotes included, in UTF-8.</summary>
+    public void WriteLiteral(IBufferWriter<byte> output)
     {
-        var literal = new ArrayBufferWriter<byte>(1 << 16);
-        literal.Write("\""u8);
-        using (var text = new JsonStringWriter(literal))
+        output.Write("\""u8);
+        using (var text = new JsonStringWriter(output))
         {
             Write(text);
         }
-        literal.Write("\""u8);
-        return literal.WrittenMemory;
+        output.Write("\""u8);
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class Engine : IEngineControl
             [.. j.Config.Sources.Select(DescribeSource)],
             bans.Length,
             j.TotalBanned,
-            Array.ConvertAll(bans, b => b.Target),
+            new BanTargets(bans),
             [.. j.Actions.Select(a => a.Health)])
         {
             Origins = [.. j.Origins.Snapshot(bans.Select(b => b.Address)).Select(o => new OriginInfo(o.Origin, o.Failures, [.. o.Banned.Select(a => a.ToString())]))],

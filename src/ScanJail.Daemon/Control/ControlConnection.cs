@@ -127,10 +127,14 @@ internal sealed class ControlConnection(Socket socket, ControlDispatcher dispatc
 
     private async Task SendAsync(ControlResponse response, CancellationToken stopping)
     {
-        var line = new ArrayBufferWriter<byte>();
+        // In pooled pieces, sent one by one: a jail's status with 100,000 bans is over a megabyte.
+        using var line = new PooledSegments();
         ControlProtocol.WriteLine(response, line);
         using var timeout = Timeout(stopping);
-        await SendAllAsync(line.WrittenMemory, timeout.Token);
+        foreach (var piece in line.Pieces)
+        {
+            await SendAllAsync(piece, timeout.Token);
+        }
     }
 
     private async Task SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
