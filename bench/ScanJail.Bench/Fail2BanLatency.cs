@@ -22,8 +22,11 @@ internal static class Fail2BanLatency
         Process? server = null;
         try
         {
-            var auth = Path.Combine(dir, "auth.log");
-            var load = Path.Combine(dir, "load.log");
+            // The watched logs in a folder of their own, as /var/log is apart from /var/lib on a host: the
+            // database and the stamps written beside them woke the file watchers at every commit and ban.
+            var logs = Directory.CreateDirectory(Path.Combine(dir, "log")).FullName;
+            var auth = Path.Combine(logs, "auth.log");
+            var load = Path.Combine(logs, "load.log");
             using var stamps = new StampLog(Path.Combine(dir, "stamps"));
             File.WriteAllText(auth, "");
             File.WriteAllText(load, "");
