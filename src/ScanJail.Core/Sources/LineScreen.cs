@@ -10,7 +10,7 @@ namespace ScanJail.Core.Sources;
 /// exactly when its bytes are in the line (the decoder never joins a literal's bytes with invalid ones
 /// around it), so the filters see no difference.
 /// </summary>
-internal sealed class LineScreen
+public sealed class LineScreen
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly byte[][] _literals;

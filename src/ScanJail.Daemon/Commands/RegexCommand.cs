@@ -91,7 +91,7 @@ internal static class RegexCommand
 
     private static int Report(string logPath, string path, IFilter filter, bool json)
     {
-        var report = FilterRun.Over(logPath, filter, TimeProvider.System.GetUtcNow());
+        var report = FilterRun.Over(logPath, filter, TimeProvider.System.GetUtcNow(), everyMatch: json);
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new
