@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace ScanJail.Daemon.Commands;
@@ -6,8 +7,8 @@ namespace ScanJail.Daemon.Commands;
 /// The lines of a byte range of a file as UTF-8 bytes, split where <see cref="StreamReader.ReadLine"/>
 /// splits (<c>\n</c>, <c>\r\n</c> and a lone <c>\r</c>; no empty line after a final line ending), so
 /// <see cref="FilterRun"/> can screen a line's bytes before it decodes them, and decodes only the lines a
-/// filter could match. Read in large positioned reads (a <see cref="StreamReader"/> over a
-/// <see cref="FileSlice"/> read 1 KB per system call). A line is valid until the next call.
+/// filter could match. Read in large positioned reads (a <see cref="StreamReader"/> over a part of the
+/// file read 1 KB per system call). A line is valid until the next call.
 /// </summary>
 internal sealed class ByteLines(SafeFileHandle handle, long start, long end, int bufferSize = ByteLines.DefaultBufferSize)
 {
@@ -22,6 +23,9 @@ internal sealed class ByteLines(SafeFileHandle handle, long start, long end, int
     // The last line ended with \r: a \n right after it (maybe only in the next read) belongs to that ending.
     private bool _afterCarriageReturn;
 
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(out ReadOnlySpan<byte> line)
     {
         var searched = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using ScanJail.Core.Filtering;
@@ -97,6 +98,9 @@ internal sealed class FilterRun
     // The lines of one part as bytes: a line holding none of the filter's required literals (LineScreen) is
     // missed without being decoded; any other is decoded as File.ReadLines decodes it (UTF-8, invalid bytes
     // replaced; a part starts after a newline, so no character and no line ending is split between parts).
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static FilterRun OverBytes(string path, (long Start, long End) part, IFilter filter, LineScreen? screen, DateTimeOffset now, bool everyMatch, int bufferSize)
     {
         var run = new FilterRun { _everyMatch = everyMatch };
@@ -120,6 +124,7 @@ internal sealed class FilterRun
         return run;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Add(FilterResult result, string text, DateTimeOffset now)
     {
         switch (result.Outcome)
