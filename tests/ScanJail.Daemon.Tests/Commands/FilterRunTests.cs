@@ -55,6 +55,26 @@ public sealed class FilterRunTests : IDisposable
     }
 
     [Fact]
+    public void Without_fields_the_filter_finds_the_same_hosts_and_times()
+    {
+        // `scanjail regex` builds its filter without fields (it prints none): every other part of each result must stay.
+        var withFields = Sshd();
+        var withoutFields = Sshd(fields: false);
+        var sample = File.ReadLines(Path.Combine(RepositoryRoot.Path, "filters", "samples", "sshd.log"));
+        var lines = File.ReadLines(MixedLog()).Concat(sample).ToList();
+        var withUser = 0;
+        foreach (var line in lines)
+        {
+            var expected = withFields.Match(line, Now);
+            var actual = withoutFields.Match(line, Now);
+            Assert.Equal((expected.Outcome, expected.RawHost, expected.Address, expected.Time), (actual.Outcome, actual.RawHost, actual.Address, actual.Time));
+            Assert.True(actual.Fields is null or { Count: 0 }, line);
+            withUser += expected.Fields?.ContainsKey("user") == true ? 1 : 0;
+        }
+        Assert.True(withUser > 500, $"only {withUser} results with a user field");
+    }
+
+    [Fact]
     public void Byte_lines_split_and_decode_as_stream_reader_read_lines()
     {
         // Endings (\n, \r\n, lone \r, a \r\n split between two reads), invalid and cut UTF-8, any buffer size.
@@ -138,11 +158,11 @@ public sealed class FilterRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static IFilter Sshd()
+    private static IFilter Sshd(bool fields = true)
     {
         var errors = new ConfigErrors();
         var definition = FilterLoader.Load(Path.Combine(RepositoryRoot.Path, "filters", "sshd.yaml"), "sshd", errors);
-        var filter = definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null, new FilterOptions(TimeZoneInfo.Utc, TimeSpan.FromSeconds(30), Lazy: true));
+        var filter = definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null, new FilterOptions(TimeZoneInfo.Utc, TimeSpan.FromSeconds(30), Lazy: true, Fields: fields));
         Assert.True(filter is not null, string.Join(Environment.NewLine, errors.Items));
         return filter!;
     }
