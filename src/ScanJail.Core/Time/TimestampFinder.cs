@@ -202,6 +202,7 @@ public static class TimestampFinder
     }
 
     /// <summary><c>HH:mm:ss</c> at <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryClock(ReadOnlySpan<char> text, int at, out int hour, out int minute, out int second)
     {
         minute = second = 0;
@@ -263,6 +264,7 @@ public static class TimestampFinder
         return ticks;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CountDigits(ReadOnlySpan<char> text, int at)
     {
         var count = 0;

@@ -78,6 +78,7 @@ internal static class ZoneClock
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryOffset(DateTime local, TimeSpan offset, out DateTimeOffset time)
     {
         time = default;
