@@ -67,7 +67,8 @@ internal sealed class FilterRun
             // Decoded by its mark, as File.ReadLines does; such a file is read whole, as text.
             return OverText(File.ReadLines(path), filter, now, everyMatch);
         }
-        var screen = LineScreen.For([filter.RequiredLiterals]);
+        // A filter that carries state between lines (multi-line) must see every line, whatever it holds.
+        var screen = filter.LinesIndependent ? LineScreen.For([filter.RequiredLiterals]) : null;
         var cut = FileSlice.Cut(path, filter.LinesIndependent ? parts : 1, minimumPart);
         if (cut.Count == 1)
         {
