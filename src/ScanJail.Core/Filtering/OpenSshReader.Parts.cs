@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace ScanJail.Core.Filtering;
 
@@ -14,6 +15,9 @@ internal sealed partial class OpenSshReader
     // (?:invalid user )?(?<user>.*)SEP<HOST> port (?<sport>\d+)TAIL$, SEP " from " or " ". The address, the
     // port and the tail hold no space, so the only split that can match is read from the end; the optional
     // "invalid user " is taken when the user name can still start after it (the group is greedy).
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReaderMatch UserHostPort(ReadOnlySpan<char> line, int pattern, int userStart, bool from, bool invalidUser, string tail)
     {
         if (!line.EndsWith(tail, StringComparison.Ordinal))
@@ -52,6 +56,7 @@ internal sealed partial class OpenSshReader
     }
 
     // " WORD WORD" at the end of the line (\S+ \S+$): where its first space is.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TailWords(ReadOnlySpan<char> line, out int start)
     {
         var second = line.LastIndexOf(' ');
@@ -114,6 +119,7 @@ internal sealed partial class OpenSshReader
     }
 
     // <HOST> port (?<sport>\d+), read from the left: the address is the word up to the next space.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool HostPort(ReadOnlySpan<char> line, int at, out Range host, out Range port)
     {
         var hostEnd = Word(line, at);
@@ -177,6 +183,7 @@ internal sealed partial class OpenSshReader
         return space < 0 ? line.Length : at + space;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Digits(ReadOnlySpan<char> line, int at)
     {
         if (at >= line.Length)

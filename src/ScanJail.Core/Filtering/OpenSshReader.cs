@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ScanJail.Core.Filtering;
 
 /// <summary>
@@ -69,6 +71,9 @@ internal sealed partial class OpenSshReader
     }
 
     /// <summary>What the prefix and failregexes make of <paramref name="line"/>, or Declined.</summary>
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReaderMatch Read(ReadOnlySpan<char> line)
     {
         // Printable ASCII only: no tab, newline or non-ASCII space or digit, whose regex meaning this code does not model.
@@ -82,6 +87,7 @@ internal sealed partial class OpenSshReader
 
     // The prefix: up to six words (not ending in ':', each followed by spaces) before the first that is the
     // program tag, as few as possible (the lazy {0,6}?). Returns where the message starts, or -1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PrefixEnd(ReadOnlySpan<char> line)
     {
         var at = 0;
@@ -112,6 +118,7 @@ internal sealed partial class OpenSshReader
     }
 
     // sshd, sshd-session or sshd-auth, an optional [PID], then ": ".
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int TagEnd(ReadOnlySpan<char> line, int at)
     {
         if (!line[at..].StartsWith("sshd", StringComparison.Ordinal))
@@ -140,6 +147,7 @@ internal sealed partial class OpenSshReader
     }
 
     // The failregexes' leading literals are exclusive: at most one pattern can match a message.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReaderMatch ReadMessage(ReadOnlySpan<char> line, int at)
     {
         if (After(line, at, "Failed ") is var failed and >= 0)
@@ -189,6 +197,7 @@ internal sealed partial class OpenSshReader
         return ReaderMatch.Missed;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReaderMatch Failed(ReadOnlySpan<char> line, int at)
     {
         var user = After(line, at, "password for ") is var password and >= 0 ? password : After(line, at, "keyboard-interactive/pam for ");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace ScanJail.Core.Filtering;
@@ -23,7 +24,8 @@ internal sealed class RegexFilter(
     Lazy<Regex?> anyFailRegex,
     CompiledPattern[] ignoreRegex,
     LineClock clock,
-    bool useReader = true) : IFilter
+    bool useReader = true,
+    bool fields = true) : IFilter
 {
     // Per failregex, the prefix's field names then the pattern's: one array shared by all its matches.
     private readonly Dictionary<CompiledPattern, string[]> _fieldNames = failRegex.Distinct().ToDictionary(
@@ -38,7 +40,7 @@ internal sealed class RegexFilter(
     public bool HasReader => _reader is not null;
 
     /// <summary>The same filter with every line through the regexes (the reader's property tests compare the two).</summary>
-    internal RegexFilter WithoutReader() => new(name, precheck, prefix, failRegex, anyFailRegex, ignoreRegex, clock, useReader: false);
+    internal RegexFilter WithoutReader() => new(name, precheck, prefix, failRegex, anyFailRegex, ignoreRegex, clock, useReader: false, fields: fields);
 
     public bool LinesIndependent => true;
 
@@ -54,6 +56,9 @@ internal sealed class RegexFilter(
         _ = anyFailRegex.Value;
     }
 
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FilterResult Match(string line, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(line);
@@ -61,6 +66,7 @@ internal sealed class RegexFilter(
     }
 
     // Null when a regex timed out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FilterResult? TryMatch(string line, DateTimeOffset now)
     {
         if (!precheck.Passes(line))
@@ -127,7 +133,7 @@ internal sealed class RegexFilter(
                         return FilterResult.Ignored;
                     }
                 }
-                return MatchBuilder.Matched(match.Groups[pattern.HostGroup].Value, clock.TimeOf(line, now), Fields(line, pattern, match));
+                return MatchBuilder.Matched(match.Groups[pattern.HostGroup].Value, clock.TimeOf(line, now), fields ? Fields(line, pattern, match) : null);
             }
             return FilterResult.Missed;
         }
@@ -138,6 +144,7 @@ internal sealed class RegexFilter(
     }
 
     // What the regexes give for the reader's match: ignoreregex, the host, the time and the pattern's fields.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FilterResult FromReader(string line, ReaderMatch read, DateTimeOffset now)
     {
         foreach (var ignore in ignoreRegex)
@@ -148,8 +155,8 @@ internal sealed class RegexFilter(
             }
         }
         var pattern = failRegex[read.Pattern];
-        CapturedFields? fields = null;
-        if (pattern.Fields.Length > 0)
+        CapturedFields? captured = null;
+        if (fields && pattern.Fields.Length > 0)
         {
             // The reader's patterns have no prefix fields, and name their groups user and sport only.
             var values = new string?[pattern.Fields.Length];
@@ -158,9 +165,9 @@ internal sealed class RegexFilter(
                 var at = pattern.Fields[i].Name switch { "user" => read.User, "sport" => read.Port, _ => null };
                 values[i] = at is { } range ? line[range] : null;
             }
-            fields = new CapturedFields(_fieldNames[pattern], values);
+            captured = new CapturedFields(_fieldNames[pattern], values);
         }
-        return MatchBuilder.Matched(line[read.Host], clock.TimeOf(line, now), fields);
+        return MatchBuilder.Matched(line[read.Host], clock.TimeOf(line, now), captured);
     }
 
     private CapturedFields? Fields(string line, CompiledPattern pattern, Match match)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ScanJail.Core.Filtering;
 
 /// <summary>
@@ -12,6 +14,9 @@ internal static class TimeoutRetry
     /// Runs <paramref name="tryMatch"/> (null when a regex timed out) and once more after a timeout;
     /// a second timeout is counted and the line missed. A static lambda keeps the hot path free of allocations.
     /// </summary>
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FilterResult Match<TFilter>(TFilter filter, string line, DateTimeOffset now, Func<TFilter, string, DateTimeOffset, FilterResult?> tryMatch)
     {
         if ((tryMatch(filter, line, now) ?? tryMatch(filter, line, now)) is { } result)

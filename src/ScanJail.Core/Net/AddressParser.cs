@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace ScanJail.Core.Net;
 
@@ -12,6 +13,9 @@ namespace ScanJail.Core.Net;
 /// </summary>
 public static class AddressParser
 {
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<char> text, out IPAddress address)
     {
         address = IPAddress.None;
@@ -42,6 +46,7 @@ public static class AddressParser
     }
 
     // IPAddress.TryParse accepts "10.1", "0x7f.1" and "017.0.0.1"; log text must not smuggle those in.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseDottedQuad(ReadOnlySpan<char> text, out IPAddress address)
     {
         address = IPAddress.None;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ScanJail.Core.Sources;
@@ -10,7 +11,7 @@ namespace ScanJail.Core.Sources;
 /// exactly when its bytes are in the line (the decoder never joins a literal's bytes with invalid ones
 /// around it), so the filters see no difference.
 /// </summary>
-internal sealed class LineScreen
+public sealed class LineScreen
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly byte[][] _literals;
@@ -40,6 +41,9 @@ internal sealed class LineScreen
     }
 
     /// <summary>False when <paramref name="line"/> (UTF-8 bytes) holds none of the literals: no reader can match it.</summary>
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool MayMatch(ReadOnlySpan<byte> line)
     {
         foreach (var literal in _literals)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ScanJail.Core.Time;
 
 /// <summary>
@@ -15,6 +17,9 @@ public static class TimestampFinder
     /// <summary>A stamp must start within this many characters of the line's start.</summary>
     public const int SearchWindow = 40;
 
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryFind(ReadOnlySpan<char> line, DateTimeOffset now, TimeZoneInfo zone, out DateTimeOffset time)
     {
         if (TryEpoch(line, zone, out time))
@@ -46,6 +51,7 @@ public static class TimestampFinder
     }
 
     /// <summary>Epoch seconds (9 or 10 digits, optional fraction) at the start of the line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryEpoch(ReadOnlySpan<char> line, TimeZoneInfo zone, out DateTimeOffset time)
     {
         time = default;
@@ -115,6 +121,7 @@ public static class TimestampFinder
     }
 
     /// <summary><c>MMM d HH:mm:ss</c>, <c>MMM d yyyy HH:mm:ss</c>, or <c>MMM d HH:mm:ss yyyy</c>; the day may be space-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TrySyslog(ReadOnlySpan<char> text, DateTimeOffset now, TimeZoneInfo zone, out DateTimeOffset time)
     {
         time = default;
@@ -195,6 +202,7 @@ public static class TimestampFinder
     }
 
     /// <summary><c>HH:mm:ss</c> at <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryClock(ReadOnlySpan<char> text, int at, out int hour, out int minute, out int second)
     {
         minute = second = 0;
@@ -256,6 +264,7 @@ public static class TimestampFinder
         return ticks;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CountDigits(ReadOnlySpan<char> text, int at)
     {
         var count = 0;
@@ -266,6 +275,7 @@ public static class TimestampFinder
         return count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryNumber(ReadOnlySpan<char> text, int at, int length, out int value)
     {
         value = 0;

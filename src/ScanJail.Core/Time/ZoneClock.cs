@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ScanJail.Core.Time;
 
 /// <summary>
@@ -10,6 +12,9 @@ internal static class ZoneClock
     private static readonly TimeSpan FutureSlack = TimeSpan.FromDays(2);
 
     /// <summary>An instant from wall-clock fields read in <paramref name="zone"/>; false when a field is out of range.</summary>
+    // Per log line: compiled optimised at its first call, not run unoptimised until tiering catches up (a quarter
+    // of `scanjail regex` ran in unoptimised code; docs/performance.md, round 7). Likewise the other methods marked so here.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryLocal(int year, int month, int day, int hour, int minute, int second, long fractionTicks, TimeZoneInfo zone, out DateTimeOffset time)
     {
         time = default;
@@ -29,6 +34,7 @@ internal static class ZoneClock
     }
 
     /// <summary>A year-less stamp: this year in the zone, or the last year it existed if this year's is too far ahead of <paramref name="now"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryYearless(int month, int day, int hour, int minute, int second, long fractionTicks, TimeZoneInfo zone, DateTimeOffset now, out DateTimeOffset time)
     {
         time = default;
@@ -53,6 +59,7 @@ internal static class ZoneClock
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryDateTime(int year, int month, int day, int hour, int minute, int second, long fractionTicks, out DateTime value)
     {
         value = default;
@@ -71,6 +78,7 @@ internal static class ZoneClock
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryOffset(DateTime local, TimeSpan offset, out DateTimeOffset time)
     {
         time = default;

@@ -3,29 +3,11 @@ using Microsoft.Win32.SafeHandles;
 namespace ScanJail.Daemon.Commands;
 
 /// <summary>
-/// A byte range of a file read as a stream, so a <see cref="StreamReader"/> stops at the range's end:
-/// <see cref="FilterRun"/> reads the parts of a log, cut at newlines, on several threads.
-/// Read-only and forward-only.
+/// Where to cut a log into byte ranges at newlines, so <see cref="FilterRun"/> reads the parts on several
+/// threads (each with <see cref="ByteLines"/>).
 /// </summary>
-internal sealed class FileSlice(string path, long start, long end) : Stream
+internal static class FileSlice
 {
-    private readonly SafeFileHandle _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-    private long _position = start;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>
     /// Where to cut <paramref name="path"/> into at most <paramref name="parts"/> ranges, each ending just
     /// after a newline (the last at the file's end). One range when the file is small or starts with a byte
@@ -61,37 +43,12 @@ internal sealed class FileSlice(string path, long start, long end) : Stream
         return cuts;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
+    /// <summary>Whether <paramref name="path"/> starts with a byte order mark that <see cref="StreamReader"/> would decode by.</summary>
+    public static bool StartsWithByteOrderMark(string path)
     {
-        var count = (int)Math.Min(buffer.Length, end - _position);
-        if (count <= 0)
-        {
-            return 0;
-        }
-        var read = RandomAccess.Read(_handle, buffer[..count], _position);
-        _position += read;
-        return read;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _handle.Dispose();
-        }
-        base.Dispose(disposing);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> head = stackalloc byte[4];
+        return HasByteOrderMark(head[..RandomAccess.Read(handle, head, 0)]);
     }
 
     // UTF-8, UTF-16 (either order) and UTF-32 big-endian marks, which StreamReader detects.

@@ -41,7 +41,7 @@ internal static class RegexCommand
             return ExitCodes.NoInput;
         }
         var definition = FilterLoader.Load(path, Path.GetFileNameWithoutExtension(path), errors);
-        var filter = definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null, new FilterOptions(Lazy: true));
+        var filter = definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null, new FilterOptions(Lazy: true, Fields: false));
         if (filter is null)
         {
             foreach (var error in errors.Sorted())
@@ -91,7 +91,7 @@ internal static class RegexCommand
 
     private static int Report(string logPath, string path, IFilter filter, bool json)
     {
-        var report = FilterRun.Over(logPath, filter, TimeProvider.System.GetUtcNow());
+        var report = FilterRun.Over(logPath, filter, TimeProvider.System.GetUtcNow(), everyMatch: json);
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new

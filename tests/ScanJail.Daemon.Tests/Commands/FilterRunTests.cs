@@ -1,4 +1,6 @@
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using ScanJail.Core.Configuration;
 using ScanJail.Core.Filtering;
 using ScanJail.Daemon.Commands;
@@ -18,6 +20,92 @@ public sealed class FilterRunTests : IDisposable
 
     [Fact]
     public void Parts_cut_at_newlines_give_the_report_of_one_reader()
+    {
+        var log = MixedLog();
+        var filter = Sshd();
+        var whole = FilterRun.Over(log, filter, Now, 1, 1);
+        Assert.True(whole.Matched > 1000, $"only {whole.Matched} matches");
+        foreach (var parts in new[] { 2, 3, 7 })
+        {
+            AssertSameReport(whole, FilterRun.Over(log, filter, Now, parts, 1));
+        }
+    }
+
+    [Fact]
+    public void Bytes_screened_and_decoded_per_line_give_the_report_of_decoded_text()
+    {
+        // The slow path: every line decoded by File.ReadLines and given to the filter. The byte path skips
+        // the lines without the filter's precheck literals and decodes the others itself.
+        var log = MixedLog();
+        var filter = Sshd();
+        var text = FilterRun.OverText(File.ReadLines(log), filter, Now);
+        Assert.True(text.Matched > 1000 && text.Missed > 300, $"{text.Matched} matched, {text.Missed} missed");
+        foreach (var bufferSize in new[] { 1, 7, 100, ByteLines.DefaultBufferSize })
+        {
+            foreach (var parts in new[] { 1, 3 })
+            {
+                AssertSameReport(text, FilterRun.Over(log, filter, Now, parts, 1, bufferSize: bufferSize));
+            }
+        }
+        // Without every match (the text report): the same counts and hosts, the first ten matches only.
+        var firstTen = FilterRun.Over(log, filter, Now, 3, 1, everyMatch: false);
+        Assert.Equal(text.Matches.Take(FilterRun.MatchedSampleCount), firstTen.Matches);
+        Assert.Equal((text.Lines, text.Matched, text.Missed), (firstTen.Lines, firstTen.Matched, firstTen.Missed));
+        Assert.Equal(Sorted(text.HostCounts), Sorted(firstTen.HostCounts));
+    }
+
+    [Fact]
+    public void Without_fields_the_filter_finds_the_same_hosts_and_times()
+    {
+        // `scanjail regex` builds its filter without fields (it prints none): every other part of each result must stay.
+        var withFields = Sshd();
+        var withoutFields = Sshd(fields: false);
+        var sample = File.ReadLines(Path.Combine(RepositoryRoot.Path, "filters", "samples", "sshd.log"));
+        var lines = File.ReadLines(MixedLog()).Concat(sample).ToList();
+        var withUser = 0;
+        foreach (var line in lines)
+        {
+            var expected = withFields.Match(line, Now);
+            var actual = withoutFields.Match(line, Now);
+            Assert.Equal((expected.Outcome, expected.RawHost, expected.Address, expected.Time), (actual.Outcome, actual.RawHost, actual.Address, actual.Time));
+            Assert.True(actual.Fields is null or { Count: 0 }, line);
+            withUser += expected.Fields?.ContainsKey("user") == true ? 1 : 0;
+        }
+        Assert.True(withUser > 500, $"only {withUser} results with a user field");
+    }
+
+    [Fact]
+    public void Byte_lines_split_and_decode_as_stream_reader_read_lines()
+    {
+        // Endings (\n, \r\n, lone \r, a \r\n split between two reads), invalid and cut UTF-8, any buffer size.
+        byte[][] pieces = [[(byte)'a'], [(byte)' '], [(byte)'\r'], [(byte)'\n'], [(byte)'\r', (byte)'\n'], [0xE2, 0x82], [0xAC], [0xC3, 0xA9], [0xFF], [0xF0, 0x9F], "sshd"u8.ToArray()];
+        var files = Gen.Elements(pieces).ListOf().Select(parts => parts.SelectMany(p => p).ToArray());
+        var path = Path.Combine(_dir, "lines.log");
+        Prop.ForAll(files.ToArbitrary(), Gen.Choose(1, 9).ToArbitrary(), (bytes, bufferSize) =>
+        {
+            File.WriteAllBytes(path, bytes);
+            var expected = new List<string>();
+            using (var reader = new StreamReader(new MemoryStream(bytes), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false))
+            {
+                while (reader.ReadLine() is { } line)
+                {
+                    expected.Add(line);
+                }
+            }
+            var actual = new List<string>();
+            using (var handle = File.OpenHandle(path))
+            {
+                var lines = new ByteLines(handle, 0, bytes.Length, bufferSize);
+                while (lines.TryRead(out var line))
+                {
+                    actual.Add(Encoding.UTF8.GetString(line));
+                }
+            }
+            return expected.SequenceEqual(actual);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
+    }
+
+    private string MixedLog()
     {
         var log = Path.Combine(_dir, "mixed.log");
         var random = new Random(7);
@@ -45,18 +133,18 @@ public sealed class FilterRunTests : IDisposable
             }
             file.Write("Nov 21 10:00:07 h sshd[1]: Invalid user last from 203.0.113.7 port 3"u8);
         }
-        var filter = Sshd();
-        var whole = FilterRun.Over(log, filter, Now, 1, 1);
-        Assert.True(whole.Matched > 1000, $"only {whole.Matched} matches");
-        foreach (var parts in new[] { 2, 3, 7 })
-        {
-            var cut = FilterRun.Over(log, filter, Now, parts, 1);
-            Assert.Equal((whole.Lines, whole.Matched, whole.Ignored, whole.Missed), (cut.Lines, cut.Matched, cut.Ignored, cut.Missed));
-            Assert.Equal(whole.Matches, cut.Matches);
-            Assert.Equal(whole.MissedSamples, cut.MissedSamples);
-            Assert.Equal(whole.HostCounts.OrderBy(h => h.Key, StringComparer.Ordinal), cut.HostCounts.OrderBy(h => h.Key, StringComparer.Ordinal));
-        }
+        return log;
     }
+
+    private static void AssertSameReport(FilterRun expected, FilterRun actual)
+    {
+        Assert.Equal((expected.Lines, expected.Matched, expected.Ignored, expected.Missed), (actual.Lines, actual.Matched, actual.Ignored, actual.Missed));
+        Assert.Equal(expected.Matches, actual.Matches);
+        Assert.Equal(expected.MissedSamples, actual.MissedSamples);
+        Assert.Equal(Sorted(expected.HostCounts), Sorted(actual.HostCounts));
+    }
+
+    private static KeyValuePair<string, int>[] Sorted(Dictionary<string, int> counts) => [.. counts.OrderBy(h => h.Key, StringComparer.Ordinal)];
 
     [Fact]
     public void A_file_with_a_byte_order_mark_is_read_whole()
@@ -70,11 +158,11 @@ public sealed class FilterRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static IFilter Sshd()
+    private static IFilter Sshd(bool fields = true)
     {
         var errors = new ConfigErrors();
         var definition = FilterLoader.Load(Path.Combine(RepositoryRoot.Path, "filters", "sshd.yaml"), "sshd", errors);
-        var filter = definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null, new FilterOptions(TimeZoneInfo.Utc, TimeSpan.FromSeconds(30), Lazy: true));
+        var filter = definition is null ? null : FilterFactory.Create(definition, new Dictionary<string, string>(), errors, null, new FilterOptions(TimeZoneInfo.Utc, TimeSpan.FromSeconds(30), Lazy: true, Fields: fields));
         Assert.True(filter is not null, string.Join(Environment.NewLine, errors.Items));
         return filter!;
     }
