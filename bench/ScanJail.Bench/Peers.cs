@@ -25,10 +25,16 @@ internal static partial class Peers
     public static ProcessStage RipgrepPcre(string log) => new(
         "rg -P -o (sshd addresses, PCRE2 JIT)", "/usr/bin/rg", ["-P", "-o", "-N", "--no-filename", RipgrepPcrePattern, log]);
 
-    /// <summary><c>scanjail regex FILE sshd</c>, the built CLI run with the <c>dotnet</c> host, as the end-to-end tests run it.</summary>
-    public static ProcessStage ScanJailRegex(string log, string repoRoot) => new(
-        "scanjail regex FILE sshd (process)", DotnetHost(),
-        [Path.Combine(AppContext.BaseDirectory, "scanjail.dll"), "regex", log, "sshd", "--config", repoRoot], ScanJailLines());
+    /// <summary>
+    /// <c>scanjail regex FILE sshd</c>: the built CLI run with the <c>dotnet</c> host, as the end-to-end tests run
+    /// it, or with <paramref name="published"/> (<c>--scanjail DIR</c>) the program <c>dotnet publish</c> made there,
+    /// ReadyToRun, as admins run it.
+    /// </summary>
+    public static ProcessStage ScanJailRegex(string log, string repoRoot, string? published = null) => published is null
+        ? new("scanjail regex FILE sshd (process)", DotnetHost(),
+            [Path.Combine(AppContext.BaseDirectory, "scanjail.dll"), "regex", log, "sshd", "--config", repoRoot], ScanJailLines())
+        : new("scanjail regex FILE sshd (process, published)", Path.Combine(published, "scanjail"),
+            ["regex", log, "sshd", "--config", repoRoot], ScanJailLines());
 
     private static string DotnetHost() =>
         Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "/usr/bin/dotnet";
