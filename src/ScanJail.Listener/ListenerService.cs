@@ -65,7 +65,31 @@ public static class ListenerService
             var sensors = new List<ISensor>();
             var watches = new List<PortWatch>();
             using var ownUdp = StartOutgoingUdpTap(config, time, local, Admin);
-            StartSensors(config, probes.Writer, local, ownUdp, sensors, watches, Admin, Dropped);
+            var detector = new Detector(config, ignored, sink, time.GetUtcNow());
+            // Held while the detector works: by the loop below, or by a raw sensor's thread that hands it a
+            // scan's first probe directly when the detector is idle and no probe waits before it.
+            var detecting = new Lock();
+            bool ObserveNow(Probe probe)
+            {
+                if (probes.Reader.Count != 0 || !detecting.TryEnter())
+                {
+                    return false;
+                }
+                try
+                {
+                    if (probes.Reader.Count != 0)
+                    {
+                        return false;
+                    }
+                    detector.Observe(probe, time.GetUtcNow());
+                    return true;
+                }
+                finally
+                {
+                    detecting.Exit();
+                }
+            }
+            StartSensors(config, probes.Writer, local, ownUdp, sensors, watches, Admin, Dropped, ObserveNow);
             if (sensors.Count == 0)
             {
                 Admin("no mode could start; scanjail-listener is stopping.");
@@ -83,7 +107,6 @@ public static class ListenerService
             Admin("scanjail-listener is now active and listening.");
             SystemdNotifier.Notify("READY=1\nSTATUS=Watching");
 
-            var detector = new Detector(config, ignored, sink, time.GetUtcNow());
             using var ticker = new PeriodicTimer(TickEvery, time);
             var tickTask = TickLoop(ticker, probes.Writer, stop.Token);
             var nextRescan = time.GetUtcNow() + config.Rescan;
@@ -93,37 +116,45 @@ public static class ListenerService
             long reportedListener = 0;
             long reportedTap = 0;
             var reportedBound = new DetectorCounters();
+            void Handle(Probe probe)
+            {
+                var now = time.GetUtcNow();
+                if (!ReferenceEquals(probe, Tick))
+                {
+                    detector.Observe(probe, now);
+                    return;
+                }
+                detector.Tick(now);
+                if (now >= nextRescan)
+                {
+                    nextRescan = now + config.Rescan;
+                    var (tcpBefore, udpBefore) = (local.Tcp, local.Udp);
+                    if (local.Refresh(now))
+                    {
+                        AdminReports.Changes(watches, tcpBefore, udpBefore, local, Admin);
+                    }
+                }
+                if (now >= nextHost)
+                {
+                    nextHost = now + HostEvery;
+                    ignored.Refresh();
+                }
+                if (now >= nextDrops)
+                {
+                    nextDrops = now + DropsEvery;
+                    (reportedKernel, reportedListener) = AdminReports.Drops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
+                    reportedTap = AdminReports.TapDrops(ownUdp, reportedTap, Admin);
+                    reportedBound = AdminReports.Bound(detector.Counters, reportedBound, Admin);
+                }
+            }
             try
             {
-                await foreach (var probe in probes.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                while (await probes.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
                 {
-                    var now = time.GetUtcNow();
-                    if (!ReferenceEquals(probe, Tick))
+                    using var owned = detecting.EnterScope();
+                    while (probes.Reader.TryRead(out var probe))
                     {
-                        detector.Observe(probe, now);
-                        continue;
-                    }
-                    detector.Tick(now);
-                    if (now >= nextRescan)
-                    {
-                        nextRescan = now + config.Rescan;
-                        var (tcpBefore, udpBefore) = (local.Tcp, local.Udp);
-                        if (local.Refresh(now))
-                        {
-                            AdminReports.Changes(watches, tcpBefore, udpBefore, local, Admin);
-                        }
-                    }
-                    if (now >= nextHost)
-                    {
-                        nextHost = now + HostEvery;
-                        ignored.Refresh();
-                    }
-                    if (now >= nextDrops)
-                    {
-                        nextDrops = now + DropsEvery;
-                        (reportedKernel, reportedListener) = AdminReports.Drops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
-                        reportedTap = AdminReports.TapDrops(ownUdp, reportedTap, Admin);
-                        reportedBound = AdminReports.Bound(detector.Counters, reportedBound, Admin);
+                        Handle(probe);
                     }
                 }
             }
@@ -135,14 +166,18 @@ public static class ListenerService
             {
                 sensor.Dispose();
             }
-            while (probes.Reader.TryRead(out var left))
+            // A raw sensor's thread may still be handing over its last probe.
+            lock (detecting)
             {
-                if (!ReferenceEquals(left, Tick))
+                while (probes.Reader.TryRead(out var left))
                 {
-                    detector.Observe(left, time.GetUtcNow());
+                    if (!ReferenceEquals(left, Tick))
+                    {
+                        detector.Observe(left, time.GetUtcNow());
+                    }
                 }
+                detector.FlushAll(time.GetUtcNow());
             }
-            detector.FlushAll(time.GetUtcNow());
             AdminReports.Drops(sensors, reportedKernel, reportedListener, Interlocked.Read(ref listenerDrops), Admin);
             SystemdNotifier.Notify("STOPPING=1");
             var c = detector.Counters;
@@ -201,7 +236,7 @@ public static class ListenerService
     }
 
     private static void StartSensors(ListenerConfig config, ChannelWriter<Probe> output, LocalPorts local, OutgoingUdpTap? ownUdpTap,
-        List<ISensor> sensors, List<PortWatch> watches, Action<string> admin, Action<long> dropped)
+        List<ISensor> sensors, List<PortWatch> watches, Action<string> admin, Action<long> dropped, Func<Probe, bool> observeNow)
     {
         var ownTcp = new PortSet();
         var ownUdp = new PortSet();
@@ -228,7 +263,7 @@ public static class ListenerService
             var started = false;
             foreach (var family in Families(config))
             {
-                var sensor = new RawSensor(family, watch, output, dropped, tcp ? null : ownUdpTap);
+                var sensor = new RawSensor(family, watch, output, dropped, tcp ? null : ownUdpTap, observeNow);
                 if (TryStart(sensor, admin))
                 {
                     sensors.Add(sensor);

@@ -217,11 +217,13 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     private void Apply(Jail jail, Ban ban)
     {
         _active[(jail.Name, ban.Address)] = ban;
-        _schedule.Add(ban);
         foreach (var action in jail.Actions)
         {
             action.Enqueue(ActionVerb.Ban, ban);
         }
+        // After the actions: an action not held for the commit (nftables over netlink) writes its ban inside
+        // Enqueue, and re-arming the unban timer first cost 0.02 to 0.1 ms on the way from a scan to its drop.
+        _schedule.Add(ban);
     }
 
     /// <summary>Records a ban (or, with null, its end); a refused write is kept for <see cref="SaveUnsaved"/>.</summary>

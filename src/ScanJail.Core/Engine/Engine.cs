@@ -30,6 +30,10 @@ public sealed partial class Engine : IAsyncDisposable
     private readonly BanBook _book;
     private readonly Reports.ScanLedger _scans = new();
     private readonly ActionRelease _release = new();
+    // Held while the loop's work runs: by the loop's thread, or by the datagram receiver's thread when
+    // the loop is idle (EngineInbox.RunsLoopWhenIdle). Either way one thread at a time owns the loop's state.
+    private readonly Lock _loopOwner = new();
+    private bool _loopEnded;
     private EngineConfig _config;
     private SourcePipeline? _pipeline;
     private ITimer? _checkpointTimer;
@@ -148,9 +152,27 @@ public sealed partial class Engine : IAsyncDisposable
         {
             try
             {
-                while (_inbox.WaitToRead())
+                _inbox.RunHere = TryRunLoopHere;
+                try
                 {
-                    HandleBatch();
+                    while (_inbox.WaitToRead())
+                    {
+                        lock (_loopOwner)
+                        {
+                            // Empty when the receiver's thread handled it first.
+                            if (!_inbox.IsEmpty)
+                            {
+                                HandleBatch();
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    lock (_loopOwner)
+                    {
+                        _loopEnded = true;
+                    }
                 }
                 done.SetResult();
             }
@@ -162,6 +184,28 @@ public sealed partial class Engine : IAsyncDisposable
         { IsBackground = true, Name = "engine loop" };
         thread.Start();
         return done.Task;
+    }
+
+    /// <summary>The loop's work on the calling thread, if no thread owns the loop now (never nested on one thread).</summary>
+    private bool TryRunLoopHere()
+    {
+        if (_loopOwner.IsHeldByCurrentThread || !_loopOwner.TryEnter())
+        {
+            return false;
+        }
+        try
+        {
+            if (_loopEnded)
+            {
+                return false;
+            }
+            HandleBatch();
+            return true;
+        }
+        finally
+        {
+            _loopOwner.Exit();
+        }
     }
 
     private void HandleMessage(EngineMessage message)
@@ -376,7 +420,7 @@ public sealed partial class Engine : IAsyncDisposable
     private async Task StartPipelineAsync()
     {
         var jails = await OnLoop(() => _jails.Values.ToList());
-        _pipeline = SourcePipeline.Start(jails, _store, _inbox.Writer, Counters, _time, _loggers, _options.Replay, _store);
+        _pipeline = SourcePipeline.Start(jails, _store, _inbox.Writer, Counters, _time, _loggers, _options.Replay, _store, _inbox.WriterRunningLoop);
         await _pipeline.WaitStartedAsync(TimeSpan.FromSeconds(10));
     }
 

@@ -34,10 +34,28 @@ internal sealed class EngineInbox : IDisposable
     private int _taken;
     private volatile bool _completed;
 
-    public EngineInbox() => Writer = new LaneWriter(this);
+    public EngineInbox()
+    {
+        Writer = new LaneWriter(this, runsLoop: false);
+        WriterRunningLoop = new LaneWriter(this, runsLoop: true);
+    }
+
+    /// <summary>
+    /// Set by the engine: handles what waits, on the calling thread, if no other thread is handling it now;
+    /// false when the loop's thread (or this very thread, further up its stack) is at it.
+    /// </summary>
+    public Func<bool>? RunHere { get; set; }
 
     /// <summary>What sources and routers write to: each message goes to its lane.</summary>
     public ChannelWriter<EngineMessage> Writer { get; }
+
+    /// <summary>
+    /// The same lanes for a writer on a thread of its own (the datagram receiver's router): when the loop
+    /// is idle, the writing thread handles the message itself (<see cref="RunHere"/>) instead of waking
+    /// the loop's thread, a hop of 0.05 to 0.1 ms on an idle core and milliseconds on a busy one, on the
+    /// way from a scan to its drop. When the loop is busy the message waits in its lane as with <see cref="Writer"/>.
+    /// </summary>
+    public ChannelWriter<EngineMessage> WriterRunningLoop { get; }
 
     /// <summary>Queues loop work (never waits, never refused before <see cref="Complete"/>).</summary>
     public bool TryPost(LoopWork work)
@@ -158,9 +176,14 @@ internal sealed class EngineInbox : IDisposable
         }
     }
 
-    private void Add(Lane lane, EngineMessage message)
+    private void Add(Lane lane, EngineMessage message, bool runsLoop)
     {
         lane.Queue.Enqueue(message);
+        if (runsLoop && RunHere is { } run && run() && IsEmpty)
+        {
+            // Handled here; the loop's thread sleeps on. What a cut batch left, or others wrote, rings below.
+            return;
+        }
         _doorbell.Set();
     }
 
@@ -170,7 +193,7 @@ internal sealed class EngineInbox : IDisposable
         public SemaphoreSlim Room { get; } = new(LaneCapacity, LaneCapacity);
     }
 
-    private sealed class LaneWriter(EngineInbox inbox) : ChannelWriter<EngineMessage>
+    private sealed class LaneWriter(EngineInbox inbox, bool runsLoop) : ChannelWriter<EngineMessage>
     {
         public override bool TryWrite(EngineMessage item)
         {
@@ -183,7 +206,7 @@ internal sealed class EngineInbox : IDisposable
             {
                 return false;
             }
-            inbox.Add(lane, item);
+            inbox.Add(lane, item, runsLoop);
             return true;
         }
 
@@ -204,7 +227,7 @@ internal sealed class EngineInbox : IDisposable
                 lane.Room.Release();
                 throw new ChannelClosedException();
             }
-            inbox.Add(lane, item);
+            inbox.Add(lane, item, runsLoop);
         }
 
         // Which lane has room depends on the message: WriteAsync waits on the right one.

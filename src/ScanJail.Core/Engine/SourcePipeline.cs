@@ -33,7 +33,8 @@ internal sealed class SourcePipeline : IAsyncDisposable
 
     public static SourcePipeline Start(
         IEnumerable<Jail> jails, IPositionStore positions, ChannelWriter<EngineMessage> inbox,
-        EngineCounters counters, TimeProvider time, ILoggerFactory loggers, bool replay, ICursorStore? cursors = null)
+        EngineCounters counters, TimeProvider time, ILoggerFactory loggers, bool replay, ICursorStore? cursors = null,
+        ChannelWriter<EngineMessage>? inboxRunningLoop = null)
     {
         var pipeline = new SourcePipeline();
         var byPath = new Dictionary<string, (FileSourceConfig Config, List<JailRoute> Routes)>(StringComparer.Ordinal);
@@ -63,7 +64,9 @@ internal sealed class SourcePipeline : IAsyncDisposable
         }
         foreach (var (source, routes) in IntakeSources.Create(jails, cursors, time, loggers))
         {
-            pipeline.Add(source, new LineRouter([.. routes], inbox, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
+            // A datagram receiver's router (on the receiver's thread, see Add) handles its failure itself when the loop is idle.
+            var writer = source is SyslogSource { ReceivesOnItsOwnThread: true } && inboxRunningLoop is not null ? inboxRunningLoop : inbox;
+            pipeline.Add(source, new LineRouter([.. routes], writer, counters, time, replay), loggers.CreateLogger<SourcePipeline>());
         }
         return pipeline;
     }

@@ -100,6 +100,65 @@ public sealed class EngineInboxTests
         Assert.False(inbox.TryPost(new LoopWork(() => { })));
     }
 
+    [Fact]
+    public async Task A_running_writer_handles_its_message_on_its_own_thread_when_the_loop_is_idle_and_a_plain_writer_never_does()
+    {
+        using var inbox = new EngineInbox();
+        var handled = new List<(int Thread, long Offset)>();
+        inbox.RunHere = () =>
+        {
+            while (inbox.TryRead(out var message))
+            {
+                handled.Add((Environment.CurrentManagedThreadId, ((FailuresFound)message).Position!.Offset));
+            }
+            return true;
+        };
+        var writer = Environment.CurrentManagedThreadId;
+        Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 1)));
+        await inbox.WriterRunningLoop.WriteAsync(Found("jail:portscan", 2));
+        Assert.Equal([(writer, 1L), (writer, 2L)], handled);
+        Assert.True(inbox.IsEmpty);
+
+        Assert.True(inbox.Writer.TryWrite(Found("/var/log/auth.log", 3)));
+        Assert.Equal(2, handled.Count); // left for the loop's thread
+        Assert.True(inbox.WaitToRead());
+        Assert.True(inbox.TryRead(out var left));
+        Assert.Equal(3, ((FailuresFound)left).Position!.Offset);
+    }
+
+    [Fact]
+    public async Task When_the_loop_is_busy_a_running_writers_message_waits_in_its_lane_and_wakes_the_loop()
+    {
+        using var inbox = new EngineInbox();
+        var asked = 0;
+        inbox.RunHere = () =>
+        {
+            asked++;
+            return false; // the loop's thread owns the loop now
+        };
+        // The loop's thread sleeps on the empty inbox; the write must ring for it.
+        var sleeping = Task.Run(inbox.WaitToRead);
+        await Task.Delay(50);
+        Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 1)));
+        Assert.Equal(1, asked);
+        Assert.True(await sleeping.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(inbox.TryRead(out var message));
+        Assert.Equal(1, ((FailuresFound)message).Position!.Offset);
+
+        // Handled only in part (a batch cut short): what is left rings for the loop too.
+        inbox.RunHere = () =>
+        {
+            inbox.TryRead(out _);
+            return true;
+        };
+        Assert.True(inbox.Writer.TryWrite(Found("jail:portscan", 2)));
+        Assert.True(inbox.WaitToRead());
+        Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 3)));
+        Assert.True(await Task.Run(inbox.WaitToRead).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(inbox.TryRead(out var rest));
+        Assert.Equal(3, ((FailuresFound)rest).Position!.Offset);
+    }
+
     private static FailuresFound Found(string path, long offset) =>
         new([new Failure("ssh", IPAddress.Parse("198.51.100.1"), T0, new Dictionary<string, string>(), "line", null)], new FilePosition(path, 1, 1, offset));
 }
