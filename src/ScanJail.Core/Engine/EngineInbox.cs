@@ -50,10 +50,11 @@ internal sealed class EngineInbox : IDisposable
     public ChannelWriter<EngineMessage> Writer { get; }
 
     /// <summary>
-    /// The same lanes for a writer on a thread of its own (the datagram receiver's router): when the loop
-    /// is idle, the writing thread handles the message itself (<see cref="RunHere"/>) instead of waking
-    /// the loop's thread, a hop of 0.05 to 0.1 ms on an idle core and milliseconds on a busy one, on the
-    /// way from a scan to its drop. When the loop is busy the message waits in its lane as with <see cref="Writer"/>.
+    /// The same lanes for the routers that may run on a source's own thread (a datagram receiver's; a file
+    /// source's, on its inotify thread at the end of a read): when the loop is idle, that thread handles the
+    /// message itself (<see cref="RunHere"/>) instead of waking the loop's thread, a hop of 0.05 to 0.1 ms on
+    /// an idle core and milliseconds on a busy one, on the way from a scan or a log line to its ban. When the
+    /// loop is busy, or the writer is a pool thread, the message waits in its lane as with <see cref="Writer"/>.
     /// </summary>
     public ChannelWriter<EngineMessage> WriterRunningLoop { get; }
 
@@ -179,7 +180,9 @@ internal sealed class EngineInbox : IDisposable
     private void Add(Lane lane, EngineMessage message, bool runsLoop)
     {
         lane.Queue.Enqueue(message);
-        if (runsLoop && RunHere is { } run && run() && IsEmpty)
+        // Only a source's own thread (a datagram receiver, a file source's inotify reader) takes the loop's work;
+        // a router on the pool, busy with a flood, leaves it to the loop's thread and goes on routing.
+        if (runsLoop && !Thread.CurrentThread.IsThreadPoolThread && RunHere is { } run && run() && IsEmpty)
         {
             // Handled here; the loop's thread sleeps on. What a cut batch left, or others wrote, rings below.
             return;

@@ -59,7 +59,8 @@ internal sealed class SourcePipeline : IAsyncDisposable
         {
             // Lines none of the routes' filters can match are never decoded (see LineScreen).
             var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>()) { Screen = LineScreen.For(routes.Select(r => r.Filter.RequiredLiterals)) };
-            var router = new LineRouter([.. routes], inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>(), source.Burst);
+            // A read's last line is routed on the inotify thread, which then handles the failure itself when the loop is idle (EngineInbox).
+            var router = new LineRouter([.. routes], inboxRunningLoop ?? inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>(), source.Burst);
             pipeline.Add(source, router, loggers.CreateLogger<SourcePipeline>());
         }
         foreach (var (source, routes) in IntakeSources.Create(jails, cursors, time, loggers))

@@ -101,7 +101,7 @@ public sealed class EngineInboxTests
     }
 
     [Fact]
-    public async Task A_running_writer_handles_its_message_on_its_own_thread_when_the_loop_is_idle_and_a_plain_writer_never_does()
+    public async Task A_running_writer_handles_its_message_on_a_sources_own_thread_when_the_loop_is_idle_and_a_pool_thread_or_plain_writer_never_does()
     {
         using var inbox = new EngineInbox();
         var handled = new List<(int Thread, long Offset)>();
@@ -113,11 +113,22 @@ public sealed class EngineInboxTests
             }
             return true;
         };
-        var writer = Environment.CurrentManagedThreadId;
-        Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 1)));
-        await inbox.WriterRunningLoop.WriteAsync(Found("jail:portscan", 2));
+        // A source's own thread (not the pool's) writes.
+        var writer = 0;
+        OnOwnThread(() =>
+        {
+            writer = Environment.CurrentManagedThreadId;
+            Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 1)));
+            inbox.WriterRunningLoop.WriteAsync(Found("jail:portscan", 2)).AsTask().GetAwaiter().GetResult();
+        });
         Assert.Equal([(writer, 1L), (writer, 2L)], handled);
         Assert.True(inbox.IsEmpty);
+
+        // A router on the pool (a file source's in the middle of a burst) leaves it to the loop's thread.
+        await Task.Run(() => Assert.True(inbox.WriterRunningLoop.TryWrite(Found("/var/log/auth.log", 4))));
+        Assert.Equal(2, handled.Count);
+        Assert.True(inbox.TryRead(out var fromPool));
+        Assert.Equal(4, ((FailuresFound)fromPool).Position!.Offset);
 
         Assert.True(inbox.Writer.TryWrite(Found("/var/log/auth.log", 3)));
         Assert.Equal(2, handled.Count); // left for the loop's thread
@@ -139,7 +150,7 @@ public sealed class EngineInboxTests
         // The loop's thread sleeps on the empty inbox; the write must ring for it.
         var sleeping = Task.Run(inbox.WaitToRead);
         await Task.Delay(50);
-        Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 1)));
+        OnOwnThread(() => Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 1))));
         Assert.Equal(1, asked);
         Assert.True(await sleeping.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(inbox.TryRead(out var message));
@@ -153,10 +164,33 @@ public sealed class EngineInboxTests
         };
         Assert.True(inbox.Writer.TryWrite(Found("jail:portscan", 2)));
         Assert.True(inbox.WaitToRead());
-        Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 3)));
+        OnOwnThread(() => Assert.True(inbox.WriterRunningLoop.TryWrite(Found("jail:portscan", 3))));
         Assert.True(await Task.Run(inbox.WaitToRead).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(inbox.TryRead(out var rest));
         Assert.Equal(3, ((FailuresFound)rest).Position!.Offset);
+    }
+
+    // A source's own thread, as a datagram receiver's or an inotify reader's (the pool's threads never run the loop).
+    private static void OnOwnThread(Action write)
+    {
+        Exception? failed = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                write();
+            }
+            catch (Exception e)
+            {
+                failed = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failed is not null)
+        {
+            throw failed;
+        }
     }
 
     private static FailuresFound Found(string path, long offset) =>
