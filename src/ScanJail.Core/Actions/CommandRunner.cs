@@ -134,7 +134,6 @@ internal static class CommandRunner
         return block;
     }
 
-
     /// <summary>Reads stderr to its end (so the command never blocks on a full pipe), keeping the start of the first line.</summary>
     private static async Task<string> KeepStartAsync(StreamReader reader)
     {
