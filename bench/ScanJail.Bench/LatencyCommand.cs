@@ -17,6 +17,7 @@ internal static class LatencyCommand
         }
         var peerBans = IntOption(args, "--peer-bans", 100);
         LatencyStage.RowBudget = TimeSpan.FromSeconds(IntOption(args, "--row-seconds", 120));
+        LatencyStage.WarmUpBans = IntOption(args, "--warm-up", LatencyStage.WarmUpBans);
         var withPeers = !args.Contains("--no-peers");
         var tools = Directory.CreateTempSubdirectory("scanjail-stamp-").FullName;
         try
