@@ -16,11 +16,11 @@ public static class ControlClient
     /// </summary>
     /// <exception cref="EngineUnavailableException">Nothing answers on the socket.</exception>
     /// <exception cref="UnauthorizedAccessException">The socket exists but this user may not connect to it.</exception>
-    public static ControlAnswer Send(string socketPath, ControlRequest request, ResultReader? read = null) =>
+    public static ControlAnswer Send(string socketPath, ControlRequest request) =>
         Exchange(socketPath, request, socket =>
-            // From the bytes as they came, with no text decoded first (a jail's status with 100,000 bans is a megabyte).
+            // From the bytes as they came, with no text decoded first.
             ControlAnswer.Parse(TextAnswer.ReadLine(socket.Read, GC.AllocateUninitializedArray<byte>(256 * 1024), 0)
-                ?? throw new EngineUnavailableException($"the engine closed {socketPath} without an answer"), read))!;
+                ?? throw new EngineUnavailableException($"the engine closed {socketPath} without an answer")))!;
 
     /// <summary>
     /// Sends <paramref name="request"/>, whose result is text, and copies the text to <paramref name="output"/> as it
