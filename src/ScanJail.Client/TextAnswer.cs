@@ -20,7 +20,7 @@ internal static class TextAnswer
 
     /// <summary>Copies the text to <paramref name="output"/>; or, for any other answer, returns its line (without the newline).</summary>
     /// <exception cref="JsonException">The answer begins as a text answer and is not one.</exception>
-    /// <exception cref="IOException">The engine closed the connection before the end of the answer.</exception>
+    /// <exception cref="IOException">The engine closed the connection before the end of the answer, or without one.</exception>
     public static ReadOnlyMemory<byte>? Copy(ByteSource read, Stream output)
     {
         var buffer = new byte[Chunk];
@@ -36,7 +36,8 @@ internal static class TextAnswer
         }
         if (!buffer.AsSpan(0, filled).StartsWith(Envelope))
         {
-            return ReadLine(read, buffer, filled);
+            // Null is kept for "copied": an engine that closed before its newline gave no answer.
+            return ReadLine(read, buffer, filled) ?? throw new IOException("the engine closed the connection without an answer");
         }
         var start = Envelope.Length;
         var text = new byte[Chunk];

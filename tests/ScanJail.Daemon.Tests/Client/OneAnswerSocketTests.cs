@@ -16,7 +16,10 @@ public sealed class OneAnswerSocketTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sj-one-answer-").FullName;
 
-    private async Task<(ClientResult Result, string Request)> AskAsync(string answer, params string[] args)
+    private Task<(ClientResult Result, string Request)> AskAsync(string answer, params string[] args) => SendAsync(answer + "\n", args);
+
+    // The bytes sent as they are, then the connection closed.
+    private async Task<(ClientResult Result, string Request)> SendAsync(string answer, string[] args)
     {
         var path = Path.Combine(_dir, "one.sock");
         File.Delete(path);
@@ -37,7 +40,7 @@ public sealed class OneAnswerSocketTests : IDisposable
                 }
                 request.AddRange(buffer.AsSpan(0, read));
             }
-            var bytes = Encoding.UTF8.GetBytes(answer + "\n");
+            var bytes = Encoding.UTF8.GetBytes(answer);
             for (var sent = 0; sent < bytes.Length;)
             {
                 sent += await connection.SendAsync(bytes.AsMemory(sent), SocketFlags.None);
@@ -79,6 +82,18 @@ public sealed class OneAnswerSocketTests : IDisposable
 
         Assert.True(result.ExitCode == 69, result.ToString());
         Assert.Contains("is not the control protocol", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"ok\":false,\"error\":\"cut")]
+    [InlineData("{\"ok\":true,\"result\":\"Status for")]
+    public async Task A_status_cut_short_or_never_answered_is_exit_69_and_never_printed_as_done(string answer)
+    {
+        var (result, _) = await SendAsync(answer, ["status", "ssh"]);
+
+        Assert.True(result.ExitCode == 69, result.ToString());
+        Assert.StartsWith("ERROR: the connection to ", result.Error, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -64,10 +64,10 @@ public sealed class TextAnswerTests
     }
 
     [Fact]
-    public void An_answer_cut_before_its_newline_is_no_line()
+    public void An_answer_cut_before_its_newline_or_none_at_all_is_an_io_error_never_a_copied_text()
     {
-        Assert.Null(TextAnswer.Copy(Source("{\"ok\":false,\"error\":\"x\"}"u8.ToArray(), 5), new MemoryStream()));
-        Assert.Null(TextAnswer.Copy(Source([], 5), new MemoryStream()));
+        Assert.Throws<IOException>(() => TextAnswer.Copy(Source("{\"ok\":false,\"error\":\"x\"}"u8.ToArray(), 5), new MemoryStream()));
+        Assert.Throws<IOException>(() => TextAnswer.Copy(Source([], 5), new MemoryStream()));
     }
 
     [Theory]
