@@ -27,11 +27,23 @@ internal sealed class EngineHost : IDisposable
     public string Socket => Path.Combine(Dir, "sj.sock");
     public bool HasExited => _process.HasExited;
 
+    /// <summary>
+    /// The folder <c>dotnet publish</c> made (<c>--scanjail DIR</c>): its ReadyToRun <c>scanjail</c> program is
+    /// started, as admins run it; without it, the built <c>scanjail.dll</c> beside the bench under <c>dotnet</c>.
+    /// </summary>
+    public static string? Published { get; set; }
+
     public static EngineHost Start(string dir, string logLevel = "Information")
     {
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "scanjail.dll"), "run", "-c", dir,
-                     "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", logLevel])
+        var start = new ProcessStartInfo(Published is null ? DotnetHost() : Path.Combine(Published, "scanjail"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        if (Published is null)
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "scanjail.dll"));
+        }
+        foreach (var arg in (string[])["run", "-c", dir, "--socket", Path.Combine(dir, "sj.sock"), "--db", Path.Combine(dir, "sj.db"), "--log-level", logLevel])
         {
             start.ArgumentList.Add(arg);
         }

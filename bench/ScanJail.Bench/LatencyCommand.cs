@@ -18,6 +18,10 @@ internal static class LatencyCommand
         var peerBans = IntOption(args, "--peer-bans", 100);
         LatencyStage.RowBudget = TimeSpan.FromSeconds(IntOption(args, "--row-seconds", 120));
         LatencyStage.WarmUpBans = IntOption(args, "--warm-up", LatencyStage.WarmUpBans);
+        if (StringOption(args, "--scanjail", "") is { Length: > 0 } published)
+        {
+            EngineHost.Published = Path.GetFullPath(published);
+        }
         var withPeers = !args.Contains("--no-peers");
         var tools = Directory.CreateTempSubdirectory("scanjail-stamp-").FullName;
         try

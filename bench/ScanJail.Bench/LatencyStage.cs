@@ -57,16 +57,19 @@ internal static class LatencyStage
                 Task.Delay(TimeSpan.FromSeconds(3)).GetAwaiter().GetResult(); // the counters fill and the stream settles
             }
             var loadName = underLoad ? $"{loadRate:N0} lines/s" : "idle";
+            var jit = new RuntimeWork(engine);
             var file = Measure(bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address =>
             {
                 using var stream = new FileStream(auth, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
                 stream.Write(Encoding.UTF8.GetBytes($"{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2\n"));
-            });
+            }, jit.Start);
+            jit.Report("file line");
             var fileRow = new LatencyFigures("scanjail", "file line", loadName, file.Millis, file.Missed, LatencyFigures.LoadAverageNow());
             using var udp = new UdpClient();
             udp.Connect(IPAddress.Loopback, port);
             var syslog = Measure(bans, i => $"100.66.{i / 250}.{i % 250 + 1}", stamps, address =>
-                udp.Send(Encoding.UTF8.GetBytes($"<38>{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2")));
+                udp.Send(Encoding.UTF8.GetBytes($"<38>{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2")), jit.Start);
+            jit.Report("syslog datagram");
             var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog.Millis, syslog.Missed, LatencyFigures.LoadAverageNow());
             if (generator is not null)
             {
@@ -87,11 +90,12 @@ internal static class LatencyStage
     /// Sends one failure per fresh address and waits for its ban command's stamp, for <paramref name="bans"/>
     /// bans or until <see cref="RowBudget"/> is spent (an engine that falls behind a load would take hours).
     /// </summary>
-    public static (List<double> Millis, int Missed) Measure(int bans, Func<int, string> address, StampLog stamps, Action<string> send)
+    public static (List<double> Millis, int Missed) Measure(int bans, Func<int, string> address, StampLog stamps, Action<string> send, Action? measuring = null)
     {
         var millis = new List<double>(bans);
         var missed = 0;
         WarmUp(bans, address, stamps, send);
+        measuring?.Invoke();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < bans && clock.Elapsed < RowBudget; i++)
         {

@@ -31,7 +31,8 @@ var text = new Lazy<string[]>(() => File.ReadAllLines(log));
 var fail2ban = Peers.Fail2BanRegex(log);
 var ripgrep = Peers.Ripgrep(log);
 var ripgrepPcre = Peers.RipgrepPcre(log);
-// --scanjail DIR: the `scanjail regex` row runs the program published in DIR (README: dotnet publish ... -o DIR).
+// --scanjail DIR: the `scanjail regex` row (and with --latency the engine) runs the program published in DIR
+// (README: dotnet publish ... -o DIR), ReadyToRun, as admins run it.
 var published = StringOption(args, "--scanjail", "");
 var regexCommand = Peers.ScanJailRegex(log, repoRoot, published.Length > 0 ? Path.GetFullPath(published) : null);
 var stages = new List<Stage>

@@ -42,5 +42,10 @@ public sealed class EngineCounters
         ["engine.errors"] = EngineErrors.Value,
         ["checkpoint.errors"] = CheckpointErrors.Value,
         ["database.errors"] = DatabaseErrors.Value,
+        // The runtime's own work: methods compiled (a just-started engine compiles its ban path on first
+        // use, and .NET recompiles hot methods optimised in the background) and garbage collections.
+        ["runtime.jit.methods"] = System.Runtime.JitInfo.GetCompiledMethodCount(),
+        ["runtime.jit.ms"] = (long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
+        ["runtime.gc.collections"] = GC.CollectionCount(0),
     };
 }
