@@ -68,6 +68,7 @@ public sealed partial class Engine : IAsyncDisposable
         // Read while the loop builds the jails (their filters take a few hundred ms): a restart's 100,000
         // bans are a few hundred ms of reading, and the firewall waits for both.
         var stored = Task.Run(_store.LoadBans);
+        var prepared = Task.Run(PrepareHotMethods);
         await OnLoop(() =>
         {
             var began = _time.GetTimestamp();
@@ -86,6 +87,7 @@ public sealed partial class Engine : IAsyncDisposable
                 (long)_time.GetElapsedTime(restored).TotalMilliseconds);
             return true;
         });
+        await prepared;
         await StartPipelineAsync();
         _checkpointTimer = _time.CreateTimer(_ => PostCheckpoint(), null, _options.Checkpoint, _options.Checkpoint);
         _logger.LogInformation("Started {Count} jail(s): {Jails}", _jails.Count, string.Join(", ", _jails.Keys));
