@@ -94,9 +94,19 @@ internal sealed class FileReader : IDisposable
         var any = false;
         while (true)
         {
+            if (context.Sink is not null)
+            {
+                // No channel write to be cancelled on: a stop must not wait for the rest of a long file.
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var count = RandomAccess.Read(_handle, buffer, ReadOffset);
             if (count == 0)
             {
+                if (context.Sink is { } sink)
+                {
+                    // Nothing more to read now: what the sink holds goes to the engine (a channel's router sees its channel empty).
+                    await sink.SendAsync(endOfRead: true);
+                }
                 return any;
             }
 
@@ -109,11 +119,21 @@ internal sealed class FileReader : IDisposable
             var position = 0;
             while (position < count)
             {
-                var line = TakeLine(context, buffer, ref position, count, chunkStart, readAt, reportAs);
-                if (line is not null)
+                if (!TakeLine(context, buffer, ref position, count, chunkStart, out var text))
+                {
+                    continue;
+                }
+                if (context.Sink is { } sink)
+                {
+                    if (sink.Take(text, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1))
+                    {
+                        await sink.SendAsync(endOfRead: false);
+                    }
+                }
+                else
                 {
                     // More follows while this chunk has bytes left, or the read filled the buffer.
-                    await context.WriteAsync(line, position < count || count == buffer.Length, cancellationToken);
+                    await context.WriteAsync(Line(text, readAt, reportAs), position < count || count == buffer.Length, cancellationToken);
                 }
             }
         }
@@ -130,22 +150,31 @@ internal sealed class FileReader : IDisposable
         }
 
         LineEnd = ReadOffset;
-        var line = MakeLine(context, _pending.AsSpan(0, _pendingLength), context.Time.GetUtcNow(), reportAs);
+        var text = Decode(context, _pending.AsSpan(0, _pendingLength));
         _pendingLength = 0;
-        await context.WriteAsync(line, moreComing: false, cancellationToken);
+        var readAt = context.Time.GetUtcNow();
+        if (context.Sink is { } sink)
+        {
+            _ = sink.Take(text, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1);
+            await sink.SendAsync(endOfRead: true);
+            return;
+        }
+        await context.WriteAsync(Line(text, readAt, reportAs), moreComing: false, cancellationToken);
     }
 
     public void Dispose() => _handle.Dispose();
 
-    private LogLine? TakeLine(ReadContext context, byte[] buffer, ref int position, int end, long chunkStart, DateTimeOffset readAt, FilePosition? reportAs)
+    // True when a whole line was taken: its text, null for a line the screen left undecoded.
+    private bool TakeLine(ReadContext context, byte[] buffer, ref int position, int end, long chunkStart, out string? text)
     {
+        text = null;
         var span = buffer.AsSpan(position, end - position);
         var newline = span.IndexOf((byte)'\n');
         if (newline < 0)
         {
             Hold(context, span);
             position = end;
-            return null;
+            return false;
         }
 
         position += newline + 1;
@@ -154,7 +183,7 @@ internal sealed class FileReader : IDisposable
         if (_discarding)
         {
             _discarding = false;
-            return null;
+            return false;
         }
 
         var max = context.MaxLineLength;
@@ -165,20 +194,22 @@ internal sealed class FileReader : IDisposable
             if (length + body.Length > max)
             {
                 context.Counters.TooLong.Increment();
-                return null;
+                return false;
             }
 
             body.CopyTo(_pending.AsSpan(length));
-            return MakeLine(context, _pending.AsSpan(0, length + body.Length), readAt, reportAs);
+            text = Decode(context, _pending.AsSpan(0, length + body.Length));
+            return true;
         }
 
         if (body.Length > max)
         {
             context.Counters.TooLong.Increment();
-            return null;
+            return false;
         }
 
-        return MakeLine(context, body, readAt, reportAs);
+        text = Decode(context, body);
+        return true;
     }
 
     // Keeps the start of a line whose newline has not been read yet; past the limit, the line is dropped now
@@ -203,7 +234,8 @@ internal sealed class FileReader : IDisposable
         _pendingLength += fragment.Length;
     }
 
-    private LogLine MakeLine(ReadContext context, ReadOnlySpan<byte> body, DateTimeOffset readAt, FilePosition? reportAs)
+    // The line's text, or null when no reader's filter can match it: counted and positioned like any line, never decoded.
+    private static string? Decode(ReadContext context, ReadOnlySpan<byte> body)
     {
         if (!body.IsEmpty && body[^1] == (byte)'\r')
         {
@@ -216,12 +248,14 @@ internal sealed class FileReader : IDisposable
         }
 
         context.Counters.Lines.Increment();
-        if (context.Screen is { } screen && !screen.MayMatch(body))
-        {
-            // No reader's filter can match it: counted and positioned like any line, never decoded.
-            return reportAs is null ? new LogLine("", Path, readAt, _file, LineEnd) { Screened = true } : new LogLine("", Path, readAt, reportAs) { Screened = true };
-        }
-        var text = Decoder.GetString(body);
-        return reportAs is null ? new LogLine(text, Path, readAt, _file, LineEnd) : new LogLine(text, Path, readAt, reportAs);
+        return context.Screen is { } screen && !screen.MayMatch(body) ? null : Decoder.GetString(body);
     }
+
+    private LogLine Line(string? text, DateTimeOffset readAt, FilePosition? reportAs) => (text, reportAs) switch
+    {
+        (null, null) => new LogLine("", Path, readAt, _file, LineEnd) { Screened = true },
+        (null, _) => new LogLine("", Path, readAt, reportAs) { Screened = true },
+        (_, null) => new LogLine(text, Path, readAt, _file, LineEnd),
+        _ => new LogLine(text, Path, readAt, reportAs),
+    };
 }
