@@ -57,7 +57,7 @@ internal sealed class LineRouter(
         {
             while (lines.TryRead(out var line))
             {
-                Take(line.Screened ? null : line.Text, line.ReadAt, line.Origin, line.PositionFile, line.PositionEnd);
+                Take(line.Screened, line.Text, line.Text, line.ReadAt, line.Origin, line.PositionFile, line.PositionEnd);
                 var idle = lines.Count == 0;
                 if (Ready(idle))
                 {
@@ -68,9 +68,9 @@ internal sealed class LineRouter(
         await SendAsync(idle: true, inbox);
     }
 
-    bool ILineSink.Take(string? text, DateTimeOffset readAt, FilePosition file, long end)
+    bool ILineSink.Take(ReadOnlySpan<char> text, bool screened, DateTimeOffset readAt, FilePosition file, long end)
     {
-        Take(text, readAt, origin: null, file, end);
+        Take(screened, text, null, readAt, origin: null, file, end);
         return Ready(idle: false);
     }
 
@@ -78,9 +78,10 @@ internal sealed class LineRouter(
     // on the inotify thread); what a burst sends before its end leaves the loop to its own thread.
     ValueTask ILineSink.SendAsync(bool endOfRead) => SendAsync(endOfRead, endOfRead ? inbox : inboxInBurst ?? inbox);
 
-    private void Take(string? text, DateTimeOffset readAt, string? origin, FilePosition? file, long end)
+    // The line as characters, and as a string when the source made one (else one is made only if a failure keeps it).
+    private void Take(bool screened, ReadOnlySpan<char> chars, string? text, DateTimeOffset readAt, string? origin, FilePosition? file, long end)
     {
-        Route(text, readAt, origin, _failures);
+        Route(screened, chars, text, readAt, origin, _failures);
         var positioned = file is not null;
         if (_failures.Count > 0)
         {
@@ -151,11 +152,11 @@ internal sealed class LineRouter(
         return more;
     }
 
-    // text null: a screened line (no filter can match it).
-    private void Route(string? text, DateTimeOffset readAt, string? origin, List<Failure> failures)
+    // screened: no filter can match the line (it was not decoded).
+    private void Route(bool screened, ReadOnlySpan<char> chars, string? text, DateTimeOffset readAt, string? origin, List<Failure> failures)
     {
         counters.LinesRead.Increment();
-        if (text is null)
+        if (screened)
         {
             counters.LinesMissed.Increment();
             return;
@@ -166,7 +167,7 @@ internal sealed class LineRouter(
         {
             var route = routes[i];
             var answeredBy = _answeredBy[i];
-            var result = _answers[i] = answeredBy == i ? route.Filter.Match(text, readAt) : _answers[answeredBy];
+            var result = _answers[i] = answeredBy == i ? (text is not null ? route.Filter.Match(text, readAt) : route.Filter.Match(chars, readAt)) : _answers[answeredBy];
             switch (result.Outcome)
             {
                 case MatchOutcome.Ignored:
@@ -189,7 +190,7 @@ internal sealed class LineRouter(
                 counters.FailuresTooOld.Increment();
                 continue;
             }
-            var failure = new Failure(route.Jail, result.Address ?? IPAddress.None, at, result.Fields ?? NoFields, text, origin);
+            var failure = new Failure(route.Jail, result.Address ?? IPAddress.None, at, result.Fields ?? NoFields, route.KeepsLines ? (text ??= chars.ToString()) : "", origin);
             if (isName)
             {
                 OnHostName(route, result.RawHost!, failure);

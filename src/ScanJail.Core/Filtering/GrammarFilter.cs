@@ -33,6 +33,10 @@ internal sealed class GrammarFilter(
         return TimeoutRetry.Match(this, line, now, static (filter, l, n) => filter.TryMatch(l, n));
     }
 
+    // The precheck needs no string: most lines of a shared log are another filter's and stop there.
+    public FilterResult Match(ReadOnlySpan<char> line, DateTimeOffset now) =>
+        precheck.Passes(line) ? Match(line.ToString(), now) : FilterResult.Missed;
+
     // Null when a regex timed out.
     private FilterResult? TryMatch(string line, DateTimeOffset now)
     {

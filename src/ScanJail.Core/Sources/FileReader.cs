@@ -12,7 +12,7 @@ namespace ScanJail.Core.Sources;
 internal sealed class FileReader : IDisposable
 {
     // Invalid bytes become U+FFFD instead of throwing: log text is attacker input and must never stop the tail.
-    private static readonly UTF8Encoding Decoder = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+    internal static readonly UTF8Encoding Decoder = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly SafeFileHandle _handle;
     private readonly FilePosition _file;
@@ -119,21 +119,15 @@ internal sealed class FileReader : IDisposable
             var position = 0;
             while (position < count)
             {
-                if (!TakeLine(context, buffer, ref position, count, chunkStart, out var text))
-                {
-                    continue;
-                }
-                if (context.Sink is { } sink)
-                {
-                    if (sink.Take(text, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1))
-                    {
-                        await sink.SendAsync(endOfRead: false);
-                    }
-                }
-                else
+                var line = TakeLine(context, buffer, ref position, count, chunkStart, readAt, reportAs, out var send);
+                if (line is not null)
                 {
                     // More follows while this chunk has bytes left, or the read filled the buffer.
-                    await context.WriteAsync(Line(text, readAt, reportAs), position < count || count == buffer.Length, cancellationToken);
+                    await context.WriteAsync(line, position < count || count == buffer.Length, cancellationToken);
+                }
+                else if (send)
+                {
+                    await context.Sink!.SendAsync(endOfRead: false);
                 }
             }
         }
@@ -150,31 +144,29 @@ internal sealed class FileReader : IDisposable
         }
 
         LineEnd = ReadOffset;
-        var text = Decode(context, _pending.AsSpan(0, _pendingLength));
+        var line = MakeLine(context, _pending.AsSpan(0, _pendingLength), context.Time.GetUtcNow(), reportAs, out _);
         _pendingLength = 0;
-        var readAt = context.Time.GetUtcNow();
-        if (context.Sink is { } sink)
+        if (line is null)
         {
-            _ = sink.Take(text, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1);
-            await sink.SendAsync(endOfRead: true);
+            await context.Sink!.SendAsync(endOfRead: true);
             return;
         }
-        await context.WriteAsync(Line(text, readAt, reportAs), moreComing: false, cancellationToken);
+        await context.WriteAsync(line, moreComing: false, cancellationToken);
     }
 
     public void Dispose() => _handle.Dispose();
 
-    // True when a whole line was taken: its text, null for a line the screen left undecoded.
-    private bool TakeLine(ReadContext context, byte[] buffer, ref int position, int end, long chunkStart, out string? text)
+    // Null when no line was completed, or it went to the context's sink (send: the sink has a message ready).
+    private LogLine? TakeLine(ReadContext context, byte[] buffer, ref int position, int end, long chunkStart, DateTimeOffset readAt, FilePosition? reportAs, out bool send)
     {
-        text = null;
+        send = false;
         var span = buffer.AsSpan(position, end - position);
         var newline = span.IndexOf((byte)'\n');
         if (newline < 0)
         {
             Hold(context, span);
             position = end;
-            return false;
+            return null;
         }
 
         position += newline + 1;
@@ -183,7 +175,7 @@ internal sealed class FileReader : IDisposable
         if (_discarding)
         {
             _discarding = false;
-            return false;
+            return null;
         }
 
         var max = context.MaxLineLength;
@@ -194,22 +186,20 @@ internal sealed class FileReader : IDisposable
             if (length + body.Length > max)
             {
                 context.Counters.TooLong.Increment();
-                return false;
+                return null;
             }
 
             body.CopyTo(_pending.AsSpan(length));
-            text = Decode(context, _pending.AsSpan(0, length + body.Length));
-            return true;
+            return MakeLine(context, _pending.AsSpan(0, length + body.Length), readAt, reportAs, out send);
         }
 
         if (body.Length > max)
         {
             context.Counters.TooLong.Increment();
-            return false;
+            return null;
         }
 
-        text = Decode(context, body);
-        return true;
+        return MakeLine(context, body, readAt, reportAs, out send);
     }
 
     // Keeps the start of a line whose newline has not been read yet; past the limit, the line is dropped now
@@ -234,9 +224,10 @@ internal sealed class FileReader : IDisposable
         _pendingLength += fragment.Length;
     }
 
-    // The line's text, or null when no reader's filter can match it: counted and positioned like any line, never decoded.
-    private static string? Decode(ReadContext context, ReadOnlySpan<byte> body)
+    // With a sink the line goes to it (decoded into the context's reused characters, no string) and null is returned.
+    private LogLine? MakeLine(ReadContext context, ReadOnlySpan<byte> body, DateTimeOffset readAt, FilePosition? reportAs, out bool send)
     {
+        send = false;
         if (!body.IsEmpty && body[^1] == (byte)'\r')
         {
             body = body[..^1];
@@ -248,14 +239,19 @@ internal sealed class FileReader : IDisposable
         }
 
         context.Counters.Lines.Increment();
-        return context.Screen is { } screen && !screen.MayMatch(body) ? null : Decoder.GetString(body);
+        var screened = context.Screen is { } screen && !screen.MayMatch(body);
+        if (context.Sink is { } sink)
+        {
+            var chars = screened ? [] : context.Decode(body);
+            send = sink.Take(chars, screened, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1);
+            return null;
+        }
+        if (screened)
+        {
+            // No reader's filter can match it: counted and positioned like any line, never decoded.
+            return reportAs is null ? new LogLine("", Path, readAt, _file, LineEnd) { Screened = true } : new LogLine("", Path, readAt, reportAs) { Screened = true };
+        }
+        var text = Decoder.GetString(body);
+        return reportAs is null ? new LogLine(text, Path, readAt, _file, LineEnd) : new LogLine(text, Path, readAt, reportAs);
     }
-
-    private LogLine Line(string? text, DateTimeOffset readAt, FilePosition? reportAs) => (text, reportAs) switch
-    {
-        (null, null) => new LogLine("", Path, readAt, _file, LineEnd) { Screened = true },
-        (null, _) => new LogLine("", Path, readAt, reportAs) { Screened = true },
-        (_, null) => new LogLine(text, Path, readAt, _file, LineEnd),
-        _ => new LogLine(text, Path, readAt, reportAs),
-    };
 }

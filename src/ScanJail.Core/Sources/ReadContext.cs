@@ -28,6 +28,19 @@ internal sealed class ReadContext(
 
     public byte[] Buffer { get; } = new byte[Math.Max(1, bufferSize)];
 
+    // Lines decoded for the sink: reused, grown to the longest line (a line's UTF-16 length is at most its byte length).
+    private char[] _chars = new char[256];
+
+    /// <summary>Decodes <paramref name="line"/> as the channel path does (invalid bytes replaced) into characters valid until the next call.</summary>
+    public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> line)
+    {
+        if (_chars.Length < line.Length)
+        {
+            _chars = new char[Math.Max(line.Length, _chars.Length * 2)];
+        }
+        return _chars.AsSpan(0, FileReader.Decoder.GetChars(line, _chars));
+    }
+
     /// <summary>
     /// Writes <paramref name="line"/>, saying first whether more of the same read follows it. With a
     /// <see cref="ReadBurst"/> the channel runs its continuations synchronously: a router freeing room
