@@ -130,6 +130,11 @@ internal sealed class FileReader : IDisposable
                     await context.Sink!.SendAsync(endOfRead: false);
                 }
             }
+            if (count < buffer.Length && context.Sink is { } last)
+            {
+                // A short read is most likely the file's end: what it found goes out now, not after one more read.
+                await last.SendAsync(endOfRead: true);
+            }
         }
     }
 
