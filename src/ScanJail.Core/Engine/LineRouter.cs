@@ -42,7 +42,7 @@ internal sealed class LineRouter(
     // The failures of the lines routed so far, sent as one message when the source has nothing more to hand
     // on now (so a live tail's failure goes out at once) or when the batch is full; the position is that of
     // its last line with a position, kept as the file and offset (a position object only when it is sent).
-    private List<Failure> _batch = new(MaxBatch);
+    private List<Failure> _batch = [];
     private FilePosition? _batchFile;
     private long _batchEnd = -1;
     // The last line with a position none of whose failures is pending.
@@ -115,9 +115,11 @@ internal sealed class LineRouter(
     {
         if (_batch.Count > 0 && (idle || _batch.Count >= MaxBatch || _sincePosition >= PositionEvery))
         {
-            await writer.WriteAsync(new FailuresFound(_batch, PositionAt(_batchFile, _batchEnd)), CancellationToken.None);
-            // Full size at once: grown from empty, a batch of 256 made arrays for 4, 8, ... 256 failures.
-            _batch = new List<Failure>(MaxBatch);
+            var sent = _batch;
+            await writer.WriteAsync(new FailuresFound(sent, PositionAt(_batchFile, _batchEnd)), CancellationToken.None);
+            // The next batch the size of this one: in a flood full at once (grown from empty, a batch of 256 made
+            // arrays for 4, 8, ... 256 failures), for a live line or an alert one failure.
+            _batch = new List<Failure>(sent.Count);
             _batchFile = null;
         }
         if (_pendingFile is not null && (_sincePosition >= PositionEvery || idle))
