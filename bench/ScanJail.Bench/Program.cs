@@ -91,7 +91,7 @@ foreach (var stage in stages)
     var versus2b = fail2banRate is { } f ? $"{stage.Median / f:F1}" : "-";
     var versusRg = ripgrepRate is { } r ? $"{stage.Median / r:F2}" : "-";
     var versusPcre = pcreRate is { } p ? $"{stage.Median / p:F2}" : "-";
-    Console.WriteLine($"{stage.Name,-44} {rates.Count,4} {stage.Median,17:N0} {rates[0],11:N0} {rates[^1],11:N0} {versus2b,10} {versusRg,6} {versusPcre,7}  {stage.Results[0].Result}");
+    Console.WriteLine($"{stage.Name,-44} {rates.Count,4} {stage.Median,17:N0} {rates[0],11:N0} {rates[^1],11:N0} {versus2b,10} {versusRg,6} {versusPcre,7}  {stage.Results.OrderBy(x => x.Rate).ElementAt(stage.Results.Count / 2).Result}");
 }
 
 // The garbage collector's share, for the stages that run in this process (GC settings: the engine's own,

@@ -281,7 +281,8 @@ public sealed partial class Engine : IAsyncDisposable
         }
         _failuresSinceCheckpoint++;
         var (failures, ban) = jail.Counter.Add(target, failure.Time);
-        if (jail.KeepsLines)
+        // Empty: routed before a reload made the jail keep lines (a failure's line is never empty otherwise).
+        if (jail.KeepsLines && failure.Line.Length > 0)
         {
             jail.Recent.Add(target, failure.Line);
         }

@@ -8,12 +8,13 @@ namespace ScanJail.Core.Engine;
 /// A jail as a line router sees it: immutable, safe to use off the engine loop. <paramref name="Key"/>
 /// says which filter it runs: two jails with equal keys (the same filter with the same parameters, say
 /// a counting jail and a repeat-offender jail on one auth.log) get the same answer for every line, so
-/// the router asks only the first.
+/// the router asks only the first. <paramref name="KeepsLines"/>: whether the jail's failures carry their
+/// line (<see cref="Jail.KeepsLines"/>); without, a failure waiting for the loop holds no line string.
 /// </summary>
-internal sealed record JailRoute(string Jail, IFilter Filter, TimeSpan FindTime, DnsMode UseDns = DnsMode.Warn, FilterKey? Key = null)
+internal sealed record JailRoute(string Jail, IFilter Filter, TimeSpan FindTime, DnsMode UseDns = DnsMode.Warn, FilterKey? Key = null, bool KeepsLines = true)
 {
     public static JailRoute Of(Jail jail) =>
-        new(jail.Name, jail.Filter, jail.Config.FindTime, jail.Config.UseDns, new FilterKey(jail.Config.Filter, FilterKey.Text(jail.Config.FilterParameters)));
+        new(jail.Name, jail.Filter, jail.Config.FindTime, jail.Config.UseDns, new FilterKey(jail.Config.Filter, FilterKey.Text(jail.Config.FilterParameters)), jail.KeepsLines);
 }
 
 /// <summary>A filter definition and the parameters a jail gives it: what decides a filter's answers.</summary>

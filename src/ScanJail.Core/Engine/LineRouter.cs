@@ -14,10 +14,13 @@ namespace ScanJail.Core.Engine;
 /// engine loop. Positions travel behind the failures of their line, so the loop never saves a
 /// position past a failure it has not counted. A host name captured by a filter follows the jail's
 /// <c>usedns</c>: handed to <paramref name="resolver"/> (yes), or dropped and counted (no, warn).
+/// A file source hands its lines straight to the router (<see cref="ILineSink"/>, on its reading task)
+/// instead of through the channel; <paramref name="inboxInBurst"/> then takes what is sent before the
+/// end of a read.
 /// </summary>
 internal sealed class LineRouter(
     JailRoute[] routes, ChannelWriter<EngineMessage> inbox, EngineCounters counters, TimeProvider time, bool replay,
-    HostResolver? resolver = null, ILogger? logger = null, ReadBurst? burst = null)
+    HostResolver? resolver = null, ILogger? logger = null, ReadBurst? burst = null, ChannelWriter<EngineMessage>? inboxInBurst = null) : ILineSink
 {
     private const int PositionEvery = 512;
     private const int MaxBatch = 256;
@@ -33,59 +36,103 @@ internal sealed class LineRouter(
     // The current line's answer per route (the router reads one line at a time).
     private readonly FilterResult[] _answers = new FilterResult[routes.Length];
 
+    // What is routed but not sent yet. One caller at a time: the channel loop of RunAsync, or a file source's
+    // reading task through ILineSink (its channel then stays empty, and RunAsync sends the rest once it completes).
+    private readonly List<Failure> _failures = new(2);
+    // The failures of the lines routed so far, sent as one message when the source has nothing more to hand
+    // on now (so a live tail's failure goes out at once) or when the batch is full; the position is that of
+    // its last line with a position, kept as the file and offset (a position object only when it is sent).
+    private List<Failure> _batch = [];
+    private FilePosition? _batchFile;
+    private long _batchEnd = -1;
+    // The last line with a position none of whose failures is pending.
+    private FilePosition? _pendingFile;
+    private long _pendingEnd = -1;
+    private int _sincePosition;
+
     /// <summary>Routes until <paramref name="lines"/> completes (its source stopped), then sends the last position.</summary>
     public async Task RunAsync(ChannelReader<LogLine> lines)
     {
-        // The last line with a position none of whose failures is pending: its position is taken (an
-        // allocation) only when it is sent, not for every line read.
-        LogLine? pending = null;
-        var sincePosition = 0;
-        var failures = new List<Failure>(2);
-        // The failures of the lines read so far, sent as one message when no line is waiting (so a
-        // live tail's failure goes out at once) or when the batch is full.
-        var batch = new List<Failure>();
-        LogLine? batchLine = null;
         while (await WaitForLinesAsync(lines))
         {
             while (lines.TryRead(out var line))
             {
-                Route(line, failures);
-                var positioned = line.HasPosition;
-                if (failures.Count > 0)
-                {
-                    batch.AddRange(failures);
-                    batchLine = positioned ? line : batchLine;
-                }
-                if (positioned)
-                {
-                    pending = failures.Count > 0 ? null : line;
-                    sincePosition = failures.Count > 0 ? 0 : sincePosition + 1;
-                }
-                failures.Clear();
+                Take(line.Screened, line.Text, line.Text, line.ReadAt, line.Origin, line.PositionFile, line.PositionEnd);
                 var idle = lines.Count == 0;
-                if (batch.Count > 0 && (idle || batch.Count >= MaxBatch || sincePosition >= PositionEvery))
+                if (Ready(idle))
                 {
-                    await inbox.WriteAsync(new FailuresFound(batch, batchLine?.Position), CancellationToken.None);
-                    batch = [];
-                    batchLine = null;
-                }
-                if (pending is not null && (sincePosition >= PositionEvery || idle))
-                {
-                    await inbox.WriteAsync(new PositionReached(pending.Position!), CancellationToken.None);
-                    pending = null;
-                    sincePosition = 0;
+                    await SendAsync(idle, inbox);
                 }
             }
         }
-        if (batch.Count > 0)
+        await SendAsync(idle: true, inbox);
+    }
+
+    bool ILineSink.Take(ReadOnlySpan<char> text, bool screened, DateTimeOffset readAt, FilePosition file, long end)
+    {
+        Take(screened, text, null, readAt, origin: null, file, end);
+        return Ready(idle: false);
+    }
+
+    // The end of a read goes through the writer that may run the loop on this thread (a line appended at idle,
+    // on the inotify thread); what a burst sends before its end leaves the loop to its own thread.
+    ValueTask ILineSink.SendAsync(bool endOfRead) => SendAsync(endOfRead, endOfRead ? inbox : inboxInBurst ?? inbox);
+
+    // The line as characters, and as a string when the source made one (else one is made only if a failure keeps it).
+    private void Take(bool screened, ReadOnlySpan<char> chars, string? text, DateTimeOffset readAt, string? origin, FilePosition? file, long end)
+    {
+        Route(screened, chars, text, readAt, origin, _failures);
+        var positioned = file is not null;
+        if (_failures.Count > 0)
         {
-            await inbox.WriteAsync(new FailuresFound(batch, batchLine?.Position), CancellationToken.None);
+            _batch.AddRange(_failures);
+            if (positioned)
+            {
+                (_batchFile, _batchEnd) = (file, end);
+            }
         }
-        if (pending is not null)
+        if (positioned)
         {
-            await inbox.WriteAsync(new PositionReached(pending.Position!), CancellationToken.None);
+            if (_failures.Count > 0)
+            {
+                _pendingFile = null;
+                _sincePosition = 0;
+            }
+            else
+            {
+                (_pendingFile, _pendingEnd) = (file, end);
+                _sincePosition++;
+            }
+        }
+        _failures.Clear();
+    }
+
+    private bool Ready(bool idle) =>
+        (_batch.Count > 0 && (idle || _batch.Count >= MaxBatch || _sincePosition >= PositionEvery))
+        || (_pendingFile is not null && (idle || _sincePosition >= PositionEvery));
+
+    private async ValueTask SendAsync(bool idle, ChannelWriter<EngineMessage> writer)
+    {
+        if (_batch.Count > 0 && (idle || _batch.Count >= MaxBatch || _sincePosition >= PositionEvery))
+        {
+            var sent = _batch;
+            await writer.WriteAsync(new FailuresFound(sent, PositionAt(_batchFile, _batchEnd)), CancellationToken.None);
+            // The next batch the size of this one: in a flood full at once (grown from empty, a batch of 256 made
+            // arrays for 4, 8, ... 256 failures), for a live line or an alert one failure.
+            _batch = new List<Failure>(sent.Count);
+            _batchFile = null;
+        }
+        if (_pendingFile is not null && (_sincePosition >= PositionEvery || idle))
+        {
+            await writer.WriteAsync(new PositionReached(PositionAt(_pendingFile, _pendingEnd)!), CancellationToken.None);
+            _pendingFile = null;
+            _sincePosition = 0;
         }
     }
+
+    // As LogLine.Position: the file's identity at the offset after the line.
+    private static FilePosition? PositionAt(FilePosition? file, long end) =>
+        end < 0 || file is null || file.Offset == end ? file : file with { Offset = end };
 
     /// <summary>
     /// Waits for a line. A router whose channel runs continuations synchronously (a file source with its
@@ -108,10 +155,11 @@ internal sealed class LineRouter(
         return more;
     }
 
-    private void Route(LogLine line, List<Failure> failures)
+    // screened: no filter can match the line (it was not decoded).
+    private void Route(bool screened, ReadOnlySpan<char> chars, string? text, DateTimeOffset readAt, string? origin, List<Failure> failures)
     {
         counters.LinesRead.Increment();
-        if (line.Screened)
+        if (screened)
         {
             counters.LinesMissed.Increment();
             return;
@@ -122,7 +170,7 @@ internal sealed class LineRouter(
         {
             var route = routes[i];
             var answeredBy = _answeredBy[i];
-            var result = _answers[i] = answeredBy == i ? route.Filter.Match(line.Text, line.ReadAt) : _answers[answeredBy];
+            var result = _answers[i] = answeredBy == i ? (text is not null ? route.Filter.Match(text, readAt) : route.Filter.Match(chars, readAt)) : _answers[answeredBy];
             switch (result.Outcome)
             {
                 case MatchOutcome.Ignored:
@@ -138,14 +186,14 @@ internal sealed class LineRouter(
                 counters.FailuresNotAnAddress.Increment();
                 continue;
             }
-            var at = result.Time ?? line.ReadAt;
+            var at = result.Time ?? readAt;
             // Like fail2ban: outside replay, a line older than findtime cannot count any more.
             if (!replay && at < time.GetUtcNow() - route.FindTime)
             {
                 counters.FailuresTooOld.Increment();
                 continue;
             }
-            var failure = new Failure(route.Jail, result.Address ?? IPAddress.None, at, result.Fields ?? NoFields, line.Text, line.Origin);
+            var failure = new Failure(route.Jail, result.Address ?? IPAddress.None, at, result.Fields ?? NoFields, route.KeepsLines ? (text ??= chars.ToString()) : "", origin);
             if (isName)
             {
                 OnHostName(route, result.RawHost!, failure);

@@ -57,10 +57,12 @@ internal sealed class SourcePipeline : IAsyncDisposable
         }
         foreach (var (_, (config, routes)) in byPath)
         {
+            // The source's reading task routes its lines itself (no LogLine, no hand-off per line): on the inotify thread
+            // for a line appended at idle, which then handles the failure itself when the loop is idle (EngineInbox);
+            // what a burst sends before its end waits in the lane for the loop's thread.
+            var router = new LineRouter([.. routes], inboxRunningLoop ?? inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>(), inboxInBurst: inbox);
             // Lines none of the routes' filters can match are never decoded (see LineScreen).
-            var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>()) { Screen = LineScreen.For(routes.Select(r => r.Filter.RequiredLiterals)) };
-            // A read's last line is routed on the inotify thread, which then handles the failure itself when the loop is idle (EngineInbox).
-            var router = new LineRouter([.. routes], inboxRunningLoop ?? inbox, counters, time, replay, pipeline._resolver, loggers.CreateLogger<LineRouter>(), source.Burst);
+            var source = new FileSource(config, positions, time, loggers.CreateLogger<FileSource>()) { Screen = LineScreen.For(routes.Select(r => r.Filter.RequiredLiterals)), Sink = router };
             pipeline.Add(source, router, loggers.CreateLogger<SourcePipeline>());
         }
         foreach (var (source, routes) in IntakeSources.Create(jails, cursors, time, loggers))
@@ -77,9 +79,9 @@ internal sealed class SourcePipeline : IAsyncDisposable
         // A datagram receiver blocks on a thread of its own: when its router waits for a line, the router
         // runs on that thread, so an alert reaches the engine loop without waiting for a pool thread (a
         // hop of 0.2 ms, and milliseconds on a busy machine, on the way from a scan to its drop). A file
-        // source's router runs on the reading thread too, but only for the last line of a read (its
-        // ReadBurst): under a flood it moves to the pool, and reading and routing run side by side.
-        var lines = CreateLines(inline: source is SyslogSource { ReceivesOnItsOwnThread: true } or FileSource);
+        // source routes on its reading task through the router's ILineSink: its channel stays empty, and
+        // the router's task only sends what is left once the source has stopped.
+        var lines = CreateLines(inline: source is SyslogSource { ReceivesOnItsOwnThread: true });
         _sources.Add(source);
         _tasks.Add(Task.Run(async () =>
         {

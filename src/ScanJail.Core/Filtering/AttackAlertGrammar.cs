@@ -117,6 +117,21 @@ public static partial class AttackAlertGrammar
         return ReadWithGrammar(line, message);
     }
 
+    /// <summary>
+    /// What <see cref="Read"/> gives, for a line the fast readers take whole (true); false when only the
+    /// grammar can tell, which needs the line as a string. A file source's lines come as characters.
+    /// </summary>
+    public static bool TryReadChars(ReadOnlySpan<char> line, out GrammarMatch? result)
+    {
+        var message = MessageAfterTag(line);
+        if (message >= 0 && TryReadFast(line[message..], out result))
+        {
+            return true;
+        }
+        result = null;
+        return false;
+    }
+
     /// <summary>The Sprache grammar alone, without the fast readers: the definition they are checked against.</summary>
     internal static GrammarMatch? ReadWithGrammar(string line) => line is null ? null : ReadWithGrammar(line, MessageAfterTag(line));
 
@@ -136,7 +151,7 @@ public static partial class AttackAlertGrammar
     }
 
     /// <summary>Where the text after <c>attackalert:</c> starts, or -1 when the message does not open with it.</summary>
-    private static int MessageAfterTag(string line)
+    private static int MessageAfterTag(ReadOnlySpan<char> line)
     {
         if (line.StartsWith(Tag, StringComparison.Ordinal))
         {
@@ -144,7 +159,7 @@ public static partial class AttackAlertGrammar
         }
         // The first ": " ends the program tag ("host portsentry[12075]: "); time stamps contain no ": ".
         var tagEnd = line.IndexOf(": ", StringComparison.Ordinal);
-        if (tagEnd < 0 || string.CompareOrdinal(line, tagEnd + 2, Tag, 0, Tag.Length) != 0)
+        if (tagEnd < 0 || !line[(tagEnd + 2)..].StartsWith(Tag, StringComparison.Ordinal))
         {
             return -1;
         }

@@ -33,6 +33,23 @@ internal sealed class GrammarFilter(
         return TimeoutRetry.Match(this, line, now, static (filter, l, n) => filter.TryMatch(l, n));
     }
 
+    /// <summary>
+    /// The string overload's answer without a string where the precheck decides (most lines of a shared log
+    /// are another filter's) or the grammar reads the characters whole with no ignoreregex to run.
+    /// </summary>
+    public FilterResult Match(ReadOnlySpan<char> line, DateTimeOffset now)
+    {
+        if (!precheck.Passes(line))
+        {
+            return FilterResult.Missed;
+        }
+        if (ignoreRegex.Length == 0 && grammar.ReadChars is { } read && read(line, out var found))
+        {
+            return found is null ? FilterResult.Missed : MatchBuilder.Matched(found.Host, clock.TimeOf(line, now), found.Fields);
+        }
+        return Match(line.ToString(), now);
+    }
+
     // Null when a regex timed out.
     private FilterResult? TryMatch(string line, DateTimeOffset now)
     {

@@ -7,7 +7,7 @@ public static class GrammarRegistry
 {
     private static readonly FrozenDictionary<string, LineGrammar> Grammars = new[]
     {
-        new LineGrammar("attackalert", AttackAlertGrammar.Read),
+        new LineGrammar("attackalert", AttackAlertGrammar.Read, AttackAlertGrammar.TryReadChars),
     }.ToFrozenDictionary(g => g.Name, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Names => Grammars.Keys;

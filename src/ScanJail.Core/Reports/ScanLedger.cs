@@ -21,9 +21,21 @@ public sealed class ScanLedger
 
     // The sources by last seen, oldest first, for eviction in O(log n): a scan of every source per new
     // one (at the bound, every new source) was most of the engine's time on a log with more sources.
-    // An entry is queued again when its last-seen time moves; the older items are stale and skipped.
+    // Each source is queued once, under the last-seen time it had then: a time only moves forward, so
+    // a source taken from the head whose time has moved since is queued again under its time now, and
+    // the first taken whose time has not moved is the least recently seen. (Queueing it again at every
+    // move was a heap operation per failure.) Ties go to the source that reached its time first.
     private readonly PriorityQueue<Entry, (DateTimeOffset LastSeen, long Order)> _byLastSeen = new();
+    private readonly int _capacity;
     private long _order;
+
+    public ScanLedger()
+        : this(MaxSources)
+    {
+    }
+
+    /// <summary>A ledger of at most <paramref name="capacity"/> sources (tests; the engine's holds <see cref="MaxSources"/>).</summary>
+    internal ScanLedger(int capacity) => _capacity = capacity;
 
     public int Count => _entries.Count;
 
@@ -39,7 +51,7 @@ public sealed class ScanLedger
         if (failure.Time > entry.LastSeen)
         {
             entry.LastSeen = failure.Time;
-            Queue(entry);
+            entry.SeenOrder = _order++;
         }
         entry.Probes++;
         entry.Jails.Add(failure.Jail);
@@ -97,38 +109,25 @@ public sealed class ScanLedger
         {
             return entry;
         }
-        if (_entries.Count >= MaxSources)
+        if (_entries.Count >= _capacity)
         {
             while (_byLastSeen.TryDequeue(out var oldest, out var queued))
             {
-                if (oldest.LastSeen == queued.LastSeen && _entries.TryGetValue(oldest.Address, out var current) && ReferenceEquals(current, oldest))
+                if (oldest.LastSeen == queued.LastSeen && oldest.SeenOrder == queued.Order)
                 {
                     _entries.Remove(oldest.Address);
                     break;
                 }
+                _byLastSeen.Enqueue(oldest, (oldest.LastSeen, oldest.SeenOrder));
             }
         }
-        entry = new Entry(address, time);
+        entry = new Entry(address, time) { SeenOrder = _order++ };
         _entries[address] = entry;
-        Queue(entry);
+        _byLastSeen.Enqueue(entry, (entry.LastSeen, entry.SeenOrder));
         return entry;
     }
 
-    private void Queue(Entry entry)
-    {
-        _byLastSeen.Enqueue(entry, (entry.LastSeen, _order++));
-        if (_byLastSeen.Count > 4 * MaxSources)
-        {
-            // Mostly stale items: start again from one item per source.
-            _byLastSeen.Clear();
-            foreach (var live in _entries.Values)
-            {
-                _byLastSeen.Enqueue(live, (live.LastSeen, _order++));
-            }
-        }
-    }
-
-    private static string Ranges(SortedSet<int> ports)
+    private static string Ranges(PortSet ports)
     {
         var parts = new List<string>();
         int? start = null;
@@ -161,11 +160,13 @@ public sealed class ScanLedger
         public IPAddress Address { get; } = address;
         public DateTimeOffset FirstSeen { get; } = firstSeen;
         public DateTimeOffset LastSeen { get; set; } = firstSeen;
+        /// <summary>When <see cref="LastSeen"/> was last set, in the ledger's order of events (ties between equal times).</summary>
+        public long SeenOrder { get; set; }
         public long Probes { get; set; }
-        public SortedSet<int> Ports { get; } = [];
-        public HashSet<string> Protocols { get; } = new(StringComparer.Ordinal);
-        public HashSet<string> Kinds { get; } = new(StringComparer.Ordinal);
-        public HashSet<string> Jails { get; } = new(StringComparer.Ordinal);
+        public PortSet Ports { get; } = new();
+        public TextSet Protocols { get; } = new();
+        public TextSet Kinds { get; } = new();
+        public TextSet Jails { get; } = new();
         public int Bans { get; set; }
         public TimeSpan BannedFor { get; set; }
         public DateTimeOffset? BanStart { get; set; }

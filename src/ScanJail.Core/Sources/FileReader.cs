@@ -12,7 +12,7 @@ namespace ScanJail.Core.Sources;
 internal sealed class FileReader : IDisposable
 {
     // Invalid bytes become U+FFFD instead of throwing: log text is attacker input and must never stop the tail.
-    private static readonly UTF8Encoding Decoder = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+    internal static readonly UTF8Encoding Decoder = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly SafeFileHandle _handle;
     private readonly FilePosition _file;
@@ -94,9 +94,19 @@ internal sealed class FileReader : IDisposable
         var any = false;
         while (true)
         {
+            if (context.Sink is not null)
+            {
+                // No channel write to be cancelled on: a stop must not wait for the rest of a long file.
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var count = RandomAccess.Read(_handle, buffer, ReadOffset);
             if (count == 0)
             {
+                if (context.Sink is { } sink)
+                {
+                    // Nothing more to read now: what the sink holds goes to the engine (a channel's router sees its channel empty).
+                    await sink.SendAsync(endOfRead: true);
+                }
                 return any;
             }
 
@@ -109,12 +119,21 @@ internal sealed class FileReader : IDisposable
             var position = 0;
             while (position < count)
             {
-                var line = TakeLine(context, buffer, ref position, count, chunkStart, readAt, reportAs);
+                var line = TakeLine(context, buffer, ref position, count, chunkStart, readAt, reportAs, out var send);
                 if (line is not null)
                 {
                     // More follows while this chunk has bytes left, or the read filled the buffer.
                     await context.WriteAsync(line, position < count || count == buffer.Length, cancellationToken);
                 }
+                else if (send)
+                {
+                    await context.Sink!.SendAsync(endOfRead: false);
+                }
+            }
+            if (count < buffer.Length && context.Sink is { } last)
+            {
+                // A short read is most likely the file's end: what it found goes out now, not after one more read.
+                await last.SendAsync(endOfRead: true);
             }
         }
     }
@@ -130,15 +149,22 @@ internal sealed class FileReader : IDisposable
         }
 
         LineEnd = ReadOffset;
-        var line = MakeLine(context, _pending.AsSpan(0, _pendingLength), context.Time.GetUtcNow(), reportAs);
+        var line = MakeLine(context, _pending.AsSpan(0, _pendingLength), context.Time.GetUtcNow(), reportAs, out _);
         _pendingLength = 0;
+        if (line is null)
+        {
+            await context.Sink!.SendAsync(endOfRead: true);
+            return;
+        }
         await context.WriteAsync(line, moreComing: false, cancellationToken);
     }
 
     public void Dispose() => _handle.Dispose();
 
-    private LogLine? TakeLine(ReadContext context, byte[] buffer, ref int position, int end, long chunkStart, DateTimeOffset readAt, FilePosition? reportAs)
+    // Null when no line was completed, or it went to the context's sink (send: the sink has a message ready).
+    private LogLine? TakeLine(ReadContext context, byte[] buffer, ref int position, int end, long chunkStart, DateTimeOffset readAt, FilePosition? reportAs, out bool send)
     {
+        send = false;
         var span = buffer.AsSpan(position, end - position);
         var newline = span.IndexOf((byte)'\n');
         if (newline < 0)
@@ -169,7 +195,7 @@ internal sealed class FileReader : IDisposable
             }
 
             body.CopyTo(_pending.AsSpan(length));
-            return MakeLine(context, _pending.AsSpan(0, length + body.Length), readAt, reportAs);
+            return MakeLine(context, _pending.AsSpan(0, length + body.Length), readAt, reportAs, out send);
         }
 
         if (body.Length > max)
@@ -178,7 +204,7 @@ internal sealed class FileReader : IDisposable
             return null;
         }
 
-        return MakeLine(context, body, readAt, reportAs);
+        return MakeLine(context, body, readAt, reportAs, out send);
     }
 
     // Keeps the start of a line whose newline has not been read yet; past the limit, the line is dropped now
@@ -203,8 +229,10 @@ internal sealed class FileReader : IDisposable
         _pendingLength += fragment.Length;
     }
 
-    private LogLine MakeLine(ReadContext context, ReadOnlySpan<byte> body, DateTimeOffset readAt, FilePosition? reportAs)
+    // With a sink the line goes to it (decoded into the context's reused characters, no string) and null is returned.
+    private LogLine? MakeLine(ReadContext context, ReadOnlySpan<byte> body, DateTimeOffset readAt, FilePosition? reportAs, out bool send)
     {
+        send = false;
         if (!body.IsEmpty && body[^1] == (byte)'\r')
         {
             body = body[..^1];
@@ -216,7 +244,14 @@ internal sealed class FileReader : IDisposable
         }
 
         context.Counters.Lines.Increment();
-        if (context.Screen is { } screen && !screen.MayMatch(body))
+        var screened = context.Screen is { } screen && !screen.MayMatch(body);
+        if (context.Sink is { } sink)
+        {
+            var chars = screened ? [] : context.Decode(body);
+            send = sink.Take(chars, screened, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1);
+            return null;
+        }
+        if (screened)
         {
             // No reader's filter can match it: counted and positioned like any line, never decoded.
             return reportAs is null ? new LogLine("", Path, readAt, _file, LineEnd) { Screened = true } : new LogLine("", Path, readAt, reportAs) { Screened = true };

@@ -38,11 +38,14 @@ public sealed class FileSource(FileSourceConfig config, IPositionStore positions
     /// <summary>Set by the engine from its jails' filters: lines none of them can match are handed on undecoded (<see cref="LogLine.Screened"/>).</summary>
     internal LineScreen? Screen { get; init; }
 
+    /// <summary>Set by the engine: its router takes the lines straight from the reading task (see <see cref="ILineSink"/>); null: they go to the channel.</summary>
+    internal ILineSink? Sink { get; init; }
+
     /// <summary>Reads until <paramref name="cancellationToken"/> is cancelled, then returns normally. Call it once.</summary>
     public async Task RunAsync(ChannelWriter<LogLine> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var context = new ReadContext(output, Counters, time, config.MaxLineLength, Screen, Burst);
+        var context = new ReadContext(output, Counters, time, config.MaxLineLength, Screen, Burst, Sink);
         var glob = FileGlob.Parse(config.Path);
         // inotify wakes the loop on the watcher's own thread, the timers through the pool.
         using var watchers = new DirectoryWatchers(glob.MatchesFileName, rescan => Wake(rescan, inline: true), logger);

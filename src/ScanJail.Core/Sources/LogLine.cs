@@ -31,6 +31,12 @@ public sealed record LogLine(string Text, string Source, DateTimeOffset ReadAt, 
     /// </summary>
     internal bool Screened { get; init; }
 
+    /// <summary>The file identity <see cref="Position"/> is made from, without making a position (the router keeps the pair).</summary>
+    internal FilePosition? PositionFile => _file;
+
+    /// <summary>The offset after this line when it differs from <see cref="PositionFile"/>'s; -1 when the position is <see cref="PositionFile"/> itself.</summary>
+    internal long PositionEnd => _end;
+
     /// <summary>Whether <see cref="Position"/> is set, without making one.</summary>
     public bool HasPosition => _file is not null;
 }

@@ -6,8 +6,13 @@ namespace ScanJail.Core.Sources;
 /// What every reader of one <see cref="FileSource"/> shares: where lines go, the counters, the clock,
 /// the line limit and one read buffer (the source reads its files one at a time, on one task).
 /// </summary>
-internal sealed class ReadContext(ChannelWriter<LogLine> output, SourceCounters counters, TimeProvider time, int maxLineLength, LineScreen? screen = null, ReadBurst? burst = null)
+internal sealed class ReadContext(
+    ChannelWriter<LogLine> output, SourceCounters counters, TimeProvider time, int maxLineLength, LineScreen? screen = null, ReadBurst? burst = null,
+    ILineSink? sink = null, int bufferSize = ReadContext.BufferSize)
 {
+    /// <summary>When set, lines go to it instead of <see cref="Output"/>, with no <see cref="LogLine"/> made (see <see cref="ILineSink"/>).</summary>
+    public ILineSink? Sink { get; } = sink;
+
     /// <summary>Lines no reader of the source can match are not decoded (null: every line is).</summary>
     public LineScreen? Screen { get; } = screen;
 
@@ -21,7 +26,20 @@ internal sealed class ReadContext(ChannelWriter<LogLine> output, SourceCounters 
 
     public int MaxLineLength { get; } = Math.Max(1, maxLineLength);
 
-    public byte[] Buffer { get; } = new byte[BufferSize];
+    public byte[] Buffer { get; } = new byte[Math.Max(1, bufferSize)];
+
+    // Lines decoded for the sink: reused, grown to the longest line (a line's UTF-16 length is at most its byte length).
+    private char[] _chars = new char[256];
+
+    /// <summary>Decodes <paramref name="line"/> as the channel path does (invalid bytes replaced) into characters valid until the next call.</summary>
+    public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> line)
+    {
+        if (_chars.Length < line.Length)
+        {
+            _chars = new char[Math.Max(line.Length, _chars.Length * 2)];
+        }
+        return _chars.AsSpan(0, FileReader.Decoder.GetChars(line, _chars));
+    }
 
     /// <summary>
     /// Writes <paramref name="line"/>, saying first whether more of the same read follows it. With a

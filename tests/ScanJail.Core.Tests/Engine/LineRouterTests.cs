@@ -79,6 +79,23 @@ public sealed class LineRouterTests : IDisposable
         Assert.Equal(46, messages.OfType<PositionReached>().Last().Position.Offset);
     }
 
+    [Fact]
+    public async Task A_jail_that_quotes_no_lines_gets_its_failures_without_the_line()
+    {
+        var filter = _files.CreateValid("""failregex: ['^Failed password for \S+ from <HOST>']""");
+        var inbox = Channel.CreateUnbounded<EngineMessage>();
+        var lines = Channel.CreateUnbounded<LogLine>();
+        JailRoute[] routes = [new("quiet", filter, TimeSpan.FromHours(1), KeepsLines: false), new("mail", filter, TimeSpan.FromHours(1))];
+        var router = new LineRouter(routes, inbox.Writer, new EngineCounters(), TimeProvider.System, replay: true);
+        var running = router.RunAsync(lines.Reader);
+        await lines.Writer.WriteAsync(new LogLine("Failed password for root from 192.0.2.1", "test", DateTimeOffset.UtcNow));
+        lines.Writer.Complete();
+        await running;
+        inbox.Writer.Complete();
+        var failures = (await inbox.Reader.ReadAllAsync().ToListAsync()).OfType<FailuresFound>().SelectMany(f => f.Failures).ToList();
+        Assert.Equal(["quiet: 192.0.2.1 ''", "mail: 192.0.2.1 'Failed password for root from 192.0.2.1'"], failures.Select(f => $"{f.Jail}: {f.Address} '{f.Line}'"));
+    }
+
     public void Dispose() => _files.Dispose();
 
     /// <summary>A real filter, with its calls counted.</summary>

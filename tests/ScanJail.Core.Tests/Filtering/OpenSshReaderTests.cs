@@ -117,7 +117,8 @@ public sealed class OpenSshReaderTests
             {
                 var fromReader = reader.Match(line, Now);
                 matched += fromReader.Outcome == MatchOutcome.Matched ? 1 : 0;
-                return Same(fromReader, regexes.Match(line, Now));
+                // The characters-only overload (a file source's lines) answers the same, with and without the reader.
+                return Same(fromReader, regexes.Match(line, Now)) && Same(reader.Match(line.AsSpan(), Now), fromReader) && Same(regexes.Match(line.AsSpan(), Now), fromReader);
             }).Check(Config.QuickThrowOnFailure.WithMaxTest(10000));
         }
         // The edited real lines must still match often, or the property would only compare misses.
