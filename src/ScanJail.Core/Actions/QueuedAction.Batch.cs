@@ -57,7 +57,6 @@ internal sealed partial class QueuedAction
 
     private async Task RunBatchVerbAsync(ActionVerb verb, IReadOnlyList<Ban> bans, int maxAttempts, CancellationToken token)
     {
-        var what = bans.Count == 1 ? $"{ActionLoader.VerbKey(verb)} {bans[0].Target}" : $"{ActionLoader.VerbKey(verb)} of {bans.Count} addresses";
         for (var attempt = 1; ; attempt++)
         {
             var began = _time.GetTimestamp();
@@ -69,6 +68,8 @@ internal sealed partial class QueuedAction
                     Name, _jail, ActionLoader.VerbKey(verb), bans.Count, (long)_time.GetElapsedTime(began).TotalMilliseconds);
                 return;
             }
+            // Named only on a failure: formatting it first was on the way from a scan to its netlink write.
+            var what = bans.Count == 1 ? $"{ActionLoader.VerbKey(verb)} {bans[0].Target}" : $"{ActionLoader.VerbKey(verb)} of {bans.Count} addresses";
             if (!await RetryAfterFailureAsync(what, attempt, maxAttempts, result.Error, token))
             {
                 return;

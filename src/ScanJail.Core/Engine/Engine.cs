@@ -265,11 +265,11 @@ public sealed partial class Engine : IAsyncDisposable
             Counters.FailuresIgnoredAddress.Increment();
             return;
         }
-        _scans.Record(failure);
         // With banprefix, failures count per network and the ban covers it.
         var target = BanBook.Target(jail, failure.Address);
         if (_book.IsBanned(jail.Name, target))
         {
+            _scans.Record(failure);
             Counters.FailuresWhileBanned.Increment();
             return;
         }
@@ -286,7 +286,10 @@ public sealed partial class Engine : IAsyncDisposable
         {
             jail.Recent.Add(target, failure.Line);
         }
-        if (ban && _book.Ban(jail, target, failures, failure.Fields, lines: jail.KeepsLines ? jail.Recent.Take(target) : []) is { } made)
+        var made = ban ? _book.Ban(jail, target, failures, failure.Fields, lines: jail.KeepsLines ? jail.Recent.Take(target) : []) : null;
+        // The scan report's bookkeeping (a new source's entry) after the ban: the drop does not wait for it.
+        _scans.Record(failure);
+        if (made is not null)
         {
             Counters.Bans.Increment();
             _scans.RecordBan(target, made.Start, made.End);

@@ -34,6 +34,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     private RawStatement? _clearFailure;
     private bool _batching;
     private WriteTransaction? _batch;
+    private readonly BanHistoryKeys _history = new();
 
     private SqliteStore(SqliteConnection connection) => _connection = connection;
 
@@ -59,6 +60,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             var store = new SqliteStore(connection) { Path = path };
             store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
             store.Migrate();
+            store.LoadHistoryKeys();
             return store;
         }
         catch (SqliteException e) when (e.SqliteErrorCode is SqliteReadOnly or SqliteCannotOpen && ProbeFolder(path) is { } reason)
@@ -114,6 +116,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
     {
         var ban = new Ban("", IPAddress.Any, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1, 1, new Dictionary<string, string> { ["port"] = "1" }, false);
         CountPreviousBans(ban.Jail, ban.Address, ban.Start);
+        CountPreviousBansInDatabase(ban.Jail, ban.Address, ban.Start); // a repeat offender's ban asks SQLite
         lock (_gate)
         {
             if (_batch is { } batch)
@@ -141,6 +144,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             VALUES ($jail, $ip, $start, $end, $failures, $count, $fields, $manual)
             """, "$jail", "$ip", "$start", "$end", "$failures", "$count", "$fields", "$manual");
         _insertHistory ??= Prepare("INSERT INTO ban_history (jail, ip, start_ms) VALUES ($jail, $ip, $start)", "$jail", "$ip", "$start");
+        _history.Add(ban.Jail, address); // before the row: the keys never miss a row, even one whose write fails
         RunPrepared(_insertBan, ban.Jail, address, start, ban.End?.ToUnixTimeMilliseconds(), ban.Failures, ban.Count,
             JsonSerializer.Serialize(ban.Fields), ban.Manual ? 1 : 0);
         RunPrepared(_insertHistory, ban.Jail, address, start);
@@ -180,50 +184,6 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
                     reader.GetInt32(4), reader.GetInt32(5), fields, reader.GetInt32(7) != 0));
             }
             return bans;
-        }
-    }
-
-    /// <summary>How many times this address was banned in this jail since <paramref name="since"/>.</summary>
-    public int CountPreviousBans(string jail, IPAddress address, DateTimeOffset since)
-    {
-        lock (_gate)
-        {
-            // Prepared once: every ban asks it, on the engine loop.
-            _countHistory ??= Prepare("SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since", "$jail", "$ip", "$since");
-            _countHistory.Parameters[0].Value = jail;
-            _countHistory.Parameters[1].Value = address.ToString();
-            _countHistory.Parameters[2].Value = since.ToUnixTimeMilliseconds();
-            return Convert.ToInt32(_countHistory.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-    }
-
-    /// <summary>The start of the latest ban of each address in each jail since <paramref name="since"/> (from the history).</summary>
-    public IReadOnlyList<(string Jail, IPAddress Address, DateTimeOffset Start)> LatestBans(DateTimeOffset since)
-    {
-        lock (_gate)
-        {
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT jail, ip, MAX(start_ms) FROM ban_history WHERE start_ms >= $since GROUP BY jail, ip";
-            Bind(cmd, ("$since", since.ToUnixTimeMilliseconds()));
-            using var reader = cmd.ExecuteReader();
-            var list = new List<(string, IPAddress, DateTimeOffset)>();
-            while (reader.Read())
-            {
-                if (AddressParser.TryParse(reader.GetString(1), out var address))
-                {
-                    list.Add((reader.GetString(0), address, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
-                }
-            }
-            return list;
-        }
-    }
-
-    /// <summary>Forgets history older than <paramref name="before"/>, so the file does not grow for ever.</summary>
-    public void PurgeHistory(DateTimeOffset before)
-    {
-        lock (_gate)
-        {
-            Run("DELETE FROM ban_history WHERE start_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
         }
     }
 

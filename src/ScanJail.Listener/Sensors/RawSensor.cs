@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -19,6 +20,12 @@ public sealed class RawSensor : ISensor
     private const int SolSocket = 1;
     private const int SoRcvBufForce = 33;
 
+    /// <summary>
+    /// How often at most a new source's probe is detected on this thread while packets wait in the socket
+    /// (see <see cref="Run"/>): a flood of spoofed sources, each new, still leaves this thread to reading.
+    /// </summary>
+    internal static readonly TimeSpan PastWaitingEvery = TimeSpan.FromMilliseconds(10);
+
     private readonly AddressFamily _family;
     private readonly PortWatch _watch;
     private readonly ChannelWriter<Probe> _output;
@@ -27,12 +34,13 @@ public sealed class RawSensor : ISensor
     private readonly Func<Probe, bool>? _observeNow;
     private Socket? _socket;
     private long _inode;
+    private long _pastWaitingAt = long.MinValue;
 
     /// <param name="ownUdp">For UDP modes: recognises replies to the host's own datagrams, which are never probes.</param>
     /// <param name="observeNow">
     /// Hands a probe to the detector on this thread when the detector is idle (true), instead of through
     /// <paramref name="output"/>; tried only for a probe whose source differs from the previous probe's and
-    /// when no packet waits in the socket, see <see cref="Run"/>.
+    /// when no packet waits in the socket or the last such probe detected past waiting ones is long enough ago, see <see cref="Run"/>.
     /// </param>
     public RawSensor(AddressFamily family, PortWatch watch, ChannelWriter<Probe> output, Action<long> listenerDrop, OutgoingUdpTap? ownUdp = null,
         Func<Probe, bool>? observeNow = null)
@@ -88,8 +96,10 @@ public sealed class RawSensor : ISensor
     /// detector on this thread when nothing else waits, in the socket or before the detector: its alert then
     /// leaves without waking the detector's thread (a hop of 0.05 to 0.1 ms idle, milliseconds on a busy
     /// machine, on the way from a scan to its drop). The rest of a burst takes the channel: detecting on
-    /// the thread that reads lost probes of a full-range scan in round 5 (docs/latency.md), and a packet
-    /// waiting in the socket is never kept waiting for a detection here.
+    /// the thread that reads lost probes of a full-range scan in round 5 (docs/latency.md). A new source's probe
+    /// is detected here even when packets wait in the socket (nmap's second probe is often there already, and
+    /// the channel's way waited 3 to 4 ms for a pool thread on a loaded machine), but at most once every
+    /// <see cref="PastWaitingEvery"/>: those packets wait one detection (0.1 to 0.2 ms; the socket buffers 8 MB).
     /// </summary>
     private void Run()
     {
@@ -121,7 +131,7 @@ public sealed class RawSensor : ISensor
             }
             var newSource = !probe.Source.Equals(previous);
             previous = probe.Source;
-            if (newSource && _observeNow is { } observeNow && socket.Available == 0 && observeNow(probe))
+            if (newSource && _observeNow is { } observeNow && (socket.Available == 0 || PastWaitingDue(ref _pastWaitingAt, Stopwatch.GetTimestamp())) && observeNow(probe))
             {
                 continue;
             }
@@ -133,4 +143,15 @@ public sealed class RawSensor : ISensor
     }
 
     public void Dispose() => _socket?.Dispose();
+
+    /// <summary>True at most once every <see cref="PastWaitingEvery"/> (<paramref name="last"/>: the Stopwatch time of the last true, long.MinValue before any).</summary>
+    internal static bool PastWaitingDue(ref long last, long now)
+    {
+        if (last != long.MinValue && Stopwatch.GetElapsedTime(last, now) < PastWaitingEvery)
+        {
+            return false;
+        }
+        last = now;
+        return true;
+    }
 }

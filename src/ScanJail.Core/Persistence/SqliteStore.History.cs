@@ -1,0 +1,91 @@
+using System.Net;
+using ScanJail.Core.Net;
+
+namespace ScanJail.Core.Persistence;
+
+/// <summary>The ban history: how often an address was banned (the bantime increment), the latest bans, the purge.</summary>
+public sealed partial class SqliteStore
+{
+    /// <summary>How many times this address was banned in this jail since <paramref name="since"/>.</summary>
+    public int CountPreviousBans(string jail, IPAddress address, DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            // Every ban asks this on the engine loop, before its action runs: an address with no history row
+            // here (a scanner's first ban) is answered from memory; the others ask SQLite (BanHistoryKeys).
+            Span<char> text = stackalloc char[AddressLength];
+            return _history.MayHave(jail, text[..Format(address, text)]) ? CountInDatabase(jail, address, since) : 0;
+        }
+    }
+
+    /// <summary>The same count always asked of SQLite (the start's warm-up, and the tests that pin the answer from memory to it).</summary>
+    internal int CountPreviousBansInDatabase(string jail, IPAddress address, DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            return CountInDatabase(jail, address, since);
+        }
+    }
+
+    /// <summary>The start of the latest ban of each address in each jail since <paramref name="since"/> (from the history).</summary>
+    public IReadOnlyList<(string Jail, IPAddress Address, DateTimeOffset Start)> LatestBans(DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT jail, ip, MAX(start_ms) FROM ban_history WHERE start_ms >= $since GROUP BY jail, ip";
+            Bind(cmd, ("$since", since.ToUnixTimeMilliseconds()));
+            using var reader = cmd.ExecuteReader();
+            var list = new List<(string, IPAddress, DateTimeOffset)>();
+            while (reader.Read())
+            {
+                if (AddressParser.TryParse(reader.GetString(1), out var address))
+                {
+                    list.Add((reader.GetString(0), address, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                }
+            }
+            return list;
+        }
+    }
+
+    /// <summary>Forgets history older than <paramref name="before"/>, so the file does not grow for ever.</summary>
+    public void PurgeHistory(DateTimeOffset before)
+    {
+        lock (_gate)
+        {
+            Run("DELETE FROM ban_history WHERE start_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
+            if (_batch is null)
+            {
+                // Committed: the pairs left are those of the rows left. Inside an open batch the delete may
+                // still be rolled back, so the keys stay (a superset is right, a subset would not be).
+                LoadHistoryKeys();
+            }
+        }
+    }
+
+    private int CountInDatabase(string jail, IPAddress address, DateTimeOffset since)
+    {
+        // Prepared once and kept.
+        _countHistory ??= Prepare("SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since", "$jail", "$ip", "$since");
+        _countHistory.Parameters[0].Value = jail;
+        _countHistory.Parameters[1].Value = address.ToString();
+        _countHistory.Parameters[2].Value = since.ToUnixTimeMilliseconds();
+        return Convert.ToInt32(_countHistory.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // Every (jail, ip) of the history, read over its index; at start and after a purge.
+    private void LoadHistoryKeys()
+    {
+        lock (_gate)
+        {
+            _history.Clear();
+            using var cmd = Command();
+            cmd.CommandText = "SELECT DISTINCT jail, ip FROM ban_history";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                _history.Add(reader.GetString(0), reader.GetString(1));
+            }
+        }
+    }
+}
