@@ -14,9 +14,12 @@ internal static class JailBuilder
     public static Jail Build(JailConfig config, Jail? previous, TimeProvider time, ILoggerFactory loggers,
         Func<string, CancellationToken, Task<IReadOnlyList<Bans.Ban>>>? currentBans = null, ActionRelease? release = null)
     {
-        var errors = new ConfigErrors();
-        var filter = FilterFactory.Create(config.Filter, config.FilterParameters, errors, config.Name)
-            ?? throw new InvalidOperationException($"jail {config.Name}: the filter failed to build after validation: {string.Join("; ", errors.Items)}");
+        var filter = Filter(config, Jail.ActionsReadFields(config.Actions));
+        if (filter is RegexFilter { MakesFields: false } regex && regex.FieldNames.Any(Reports.ScanLedger.ReadsField))
+        {
+            // The scan report reads these captures whatever the actions do.
+            filter = Filter(config, fields: true);
+        }
         var actions = previous is not null && SameActions(previous.Config.Actions, config.Actions)
             ? previous.Actions
             : [.. config.Actions.Select(a => Held(
@@ -33,6 +36,17 @@ internal static class JailBuilder
             jail.Origins = previous.Origins;
         }
         return jail;
+    }
+
+    /// <summary>
+    /// The jail's filter; with <paramref name="fields"/> false its matches carry no captures (no value array, no
+    /// user or port string per failure), for a jail where nothing reads them.
+    /// </summary>
+    private static IFilter Filter(JailConfig config, bool fields)
+    {
+        var errors = new ConfigErrors();
+        return FilterFactory.Create(config.Filter, config.FilterParameters, errors, config.Name, new FilterOptions(Fields: fields))
+            ?? throw new InvalidOperationException($"jail {config.Name}: the filter failed to build after validation: {string.Join("; ", errors.Items)}");
     }
 
     /// <summary>

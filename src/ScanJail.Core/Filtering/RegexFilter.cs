@@ -39,6 +39,12 @@ internal sealed class RegexFilter(
     /// <summary>Whether a hand-written reader answers for the patterns (see <see cref="OpenSshReader"/>).</summary>
     public bool HasReader => _reader is not null;
 
+    /// <summary>Whether a match carries its captures (false: the <c>fields</c> argument, for when nothing reads them).</summary>
+    public bool MakesFields => fields;
+
+    /// <summary>The names of the captures a match may carry (the prefix's and every failregex's), made or not.</summary>
+    public IEnumerable<string> FieldNames => _fieldNames.Values.SelectMany(names => names);
+
     /// <summary>The same filter with every line through the regexes (the reader's property tests compare the two).</summary>
     internal RegexFilter WithoutReader() => new(name, precheck, prefix, failRegex, anyFailRegex, ignoreRegex, clock, useReader: false, fields: fields);
 

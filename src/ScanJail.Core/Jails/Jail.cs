@@ -26,9 +26,30 @@ public sealed class Jail(JailConfig config, IFilter filter, IReadOnlyList<IJailA
     /// one outlive the young generation, which under a flood was most of what the GC copied.
     /// </summary>
     public bool KeepsLines { get; } = config.Actions.Any(QuotesLines);
+    /// <summary>
+    /// Whether an action may read a failure's captures (<see cref="Bans.Ban.Fields"/>): a command gets every
+    /// capture in its environment (<c>SCANJAIL_F_NAME</c>) whatever its templates say, a notification may quote
+    /// any of them, the log action none. Without such an
+    /// action the jail's filter makes no captures at all (<see cref="Engine.JailBuilder"/>), unless the scan
+    /// report reads them.
+    /// </summary>
+    public static bool ActionsReadFields(IReadOnlyList<ActionConfig> actions) => actions.Any(ReadsFields);
+
     public long TotalFailed { get; set; }
     public long TotalBanned { get; set; }
     public OriginTally Origins { get; set; } = new();
+
+    // The log action writes the jail, address, ban time and failures (LogVerbRunner): never a capture.
+    private static bool ReadsFields(ActionConfig action) => action.Definition.Kind != ActionLoader.LogKind;
+
+    private static IEnumerable<string> Texts(ActionConfig action)
+    {
+        var definition = action.Definition;
+        return definition.Commands.Values.SelectMany(c => c).SelectMany(argv => argv)
+            .Concat(definition.Batches.Values.SelectMany(b => b.Run.Concat(b.Before).Concat(b.Each).Concat(b.Permanent ?? []).Concat(b.After)))
+            .Concat(definition.Parameters.Values)
+            .Concat(action.Parameters.Values);
+    }
 
     private static bool QuotesLines(ActionConfig action)
     {
@@ -37,10 +58,6 @@ public sealed class Jail(JailConfig config, IFilter filter, IReadOnlyList<IJailA
         {
             return true;
         }
-        var texts = definition.Commands.Values.SelectMany(c => c).SelectMany(argv => argv)
-            .Concat(definition.Batches.Values.SelectMany(b => b.Run.Concat(b.Before).Concat(b.Each).Concat(b.Permanent ?? []).Concat(b.After)))
-            .Concat(definition.Parameters.Values)
-            .Concat(action.Parameters.Values);
-        return texts.Any(t => ArgTemplate.Parse(t).Tags.Contains(NotifyTags.Matches, StringComparer.Ordinal));
+        return Texts(action).Any(t => ArgTemplate.Parse(t).Tags.Contains(NotifyTags.Matches, StringComparer.Ordinal));
     }
 }

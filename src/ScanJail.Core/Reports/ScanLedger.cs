@@ -39,6 +39,9 @@ public sealed class ScanLedger
 
     public int Count => _entries.Count;
 
+    /// <summary>The captures the ledger reads: a jail whose filter may capture one keeps its captures (<see cref="Engine.JailBuilder"/>).</summary>
+    public static bool ReadsField(string name) => name is "kind" or "ports" or "port" or "proto";
+
     public static bool IsScan(Failure failure) => failure.Fields.ContainsKey("kind") || failure.Fields.ContainsKey("ports") || failure.Fields.ContainsKey("port");
 
     public void Record(Failure failure)
