@@ -53,7 +53,10 @@ public sealed class InertCaptureEngineTests : IDisposable
         await using var engine = await EngineProcess.StartAsync(_config.Dir);
 
         TestConfig.Append(_config.AuthLog, [.. Values.Select((v, i) => TestConfig.SshFailure($"192.0.2.{100 + i}", user: v))]);
-        await Wait.UntilAsync(() => File.Exists(records) && File.ReadAllLines(records).Length == Values.Length, "every ban to be recorded", engine, seconds: 120);
+        // Whole lines only: the 64 KB value's record (about 260 KB of hex) reaches the file in several writes,
+        // and the ban commands run side by side, so the last record may still be half written.
+        await Wait.UntilAsync(() => File.Exists(records) && File.ReadAllText(records) is var text && text.EndsWith('\n') && text.Count(c => c == '\n') == Values.Length,
+            "every ban to be recorded", engine, seconds: 120);
 
         var received = File.ReadAllLines(records).Select(l => JsonDocument.Parse(l).RootElement)
             .ToDictionary(r => Text(r.GetProperty("argv")[0].GetString()!));
