@@ -114,6 +114,19 @@ internal sealed class EngineHost : IDisposable
         return counters;
     }
 
+    /// <summary>The counters, or null when the engine did not answer within the socket's timeout (an engine far behind its load).</summary>
+    public IReadOnlyDictionary<string, long>? CountersOrNull()
+    {
+        try
+        {
+            return Counters();
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>SIGTERM and a clean exit, as systemd stops it.</summary>
     public void Stop()
     {

@@ -74,7 +74,7 @@ internal static class LatencyStage
             if (generator is not null)
             {
                 var written = generator.Written;
-                var read = ReadOrNothing(engine);
+                var read = engine.CountersOrNull()?.GetValueOrDefault("lines.read");
                 Console.WriteLine($"  (load: {written:N0} lines written, the engine had read {(read is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "? (stats did not answer within 10 s)")})");
             }
             engine.Stop();
@@ -138,18 +138,6 @@ internal static class LatencyStage
             var ip = address(bans + FirstTries + n);
             send(ip);
             stamps.WaitFor(ip, TimeSpan.FromSeconds(2));
-        }
-    }
-
-    private static long? ReadOrNothing(EngineHost engine)
-    {
-        try
-        {
-            return engine.Counters().GetValueOrDefault("lines.read");
-        }
-        catch (Exception e) when (e is SocketException or IOException)
-        {
-            return null;
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 
 namespace ScanJail.Bench;
 
@@ -12,11 +11,11 @@ internal sealed class RuntimeWork(EngineHost engine)
 {
     private IReadOnlyDictionary<string, long>? _before;
 
-    public void Start() => _before = Read();
+    public void Start() => _before = engine.CountersOrNull();
 
     public void Report(string row)
     {
-        var after = Read();
+        var after = engine.CountersOrNull();
         if (_before is null || after is null)
         {
             return;
@@ -24,17 +23,5 @@ internal sealed class RuntimeWork(EngineHost engine)
         long Delta(string name) => after.GetValueOrDefault(name) - _before.GetValueOrDefault(name);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  (during the {row} bans: {Delta("runtime.jit.methods")} methods compiled in {Delta("runtime.jit.ms")} ms, {Delta("runtime.gc.collections")} collections)"));
-    }
-
-    private IReadOnlyDictionary<string, long>? Read()
-    {
-        try
-        {
-            return engine.Counters();
-        }
-        catch (Exception e) when (e is SocketException or IOException)
-        {
-            return null;
-        }
     }
 }

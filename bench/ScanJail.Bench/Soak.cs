@@ -47,12 +47,7 @@ internal static class Soak
                     Console.WriteLine("the engine exited during the soak");
                     return false;
                 }
-                IReadOnlyDictionary<string, long> counters;
-                try
-                {
-                    counters = engine.Counters();
-                }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+                if (engine.CountersOrNull() is not { } counters)
                 {
                     Console.WriteLine($"{clock.Elapsed.TotalSeconds,6:F0} stats did not answer within 10 s");
                     continue;
