@@ -109,12 +109,7 @@ public static partial class AttackAlertGrammar
         {
             return null;
         }
-        var message = MessageAfterTag(line);
-        if (message >= 0 && TryReadFast(line.AsSpan(message), out var fast))
-        {
-            return fast;
-        }
-        return ReadWithGrammar(line, message);
+        return TryReadChars(line, out var fast) ? fast : ReadWithGrammar(line);
     }
 
     /// <summary>

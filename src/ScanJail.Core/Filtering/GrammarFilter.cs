@@ -47,16 +47,16 @@ internal sealed class GrammarFilter(
         {
             return found is null ? FilterResult.Missed : MatchBuilder.Matched(found.Host, clock.TimeOf(line, now), found.Fields);
         }
-        return Match(line.ToString(), now);
+        return TimeoutRetry.Match(this, line.ToString(), now, static (filter, l, n) => filter.TryGrammar(l, n));
     }
 
     // Null when a regex timed out.
-    private FilterResult? TryMatch(string line, DateTimeOffset now)
+    private FilterResult? TryMatch(string line, DateTimeOffset now) =>
+        precheck.Passes(line) ? TryGrammar(line, now) : FilterResult.Missed;
+
+    // The grammar and the ignoreregexes, for a line the precheck passed. Null when a regex timed out.
+    private FilterResult? TryGrammar(string line, DateTimeOffset now)
     {
-        if (!precheck.Passes(line))
-        {
-            return FilterResult.Missed;
-        }
         var found = grammar.Read(line);
         if (found is null)
         {

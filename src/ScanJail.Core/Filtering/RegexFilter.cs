@@ -48,6 +48,9 @@ internal sealed class RegexFilter(
     /// <summary>The same filter with every line through the regexes (the reader's property tests compare the two).</summary>
     internal RegexFilter WithoutReader() => new(name, precheck, prefix, failRegex, anyFailRegex, ignoreRegex, clock, useReader: false, fields: fields);
 
+    /// <summary>The same filter making captured fields.</summary>
+    internal RegexFilter WithFields() => new(name, precheck, prefix, failRegex, anyFailRegex, ignoreRegex, clock, useReader, fields: true);
+
     public bool LinesIndependent => true;
 
     public IReadOnlyList<string>? RequiredLiterals => precheck.Literals;
@@ -76,31 +79,38 @@ internal sealed class RegexFilter(
     /// of an sshd log); a line the reader declines goes through the regexes as a string.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public FilterResult Match(ReadOnlySpan<char> line, DateTimeOffset now)
-    {
-        if (!precheck.Passes(line))
-        {
-            return FilterResult.Missed;
-        }
-        if (_reader is not null && OpenSshReader.Read(line) is { Outcome: not ReaderOutcome.Declined } read)
-        {
-            return read.Outcome == ReaderOutcome.Missed ? FilterResult.Missed : FromReader(line, read, now);
-        }
-        return Match(line.ToString(), now);
-    }
+    public FilterResult Match(ReadOnlySpan<char> line, DateTimeOffset now) =>
+        TryDecide(line, now, out var decided)
+            ? decided
+            : TimeoutRetry.Match(this, line.ToString(), now, static (filter, l, n) => filter.TryRegexes(l, n));
 
     // Null when a regex timed out.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private FilterResult? TryMatch(string line, DateTimeOffset now)
+    private FilterResult? TryMatch(string line, DateTimeOffset now) =>
+        TryDecide(line, now, out var decided) ? decided : TryRegexes(line, now);
+
+    /// <summary>What the precheck or the OpenSSH reader decides without a regex; false when the regexes must answer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryDecide(ReadOnlySpan<char> line, DateTimeOffset now, out FilterResult result)
     {
         if (!precheck.Passes(line))
         {
-            return FilterResult.Missed;
+            result = FilterResult.Missed;
+            return true;
         }
         if (_reader is not null && OpenSshReader.Read(line) is { Outcome: not ReaderOutcome.Declined } read)
         {
-            return read.Outcome == ReaderOutcome.Missed ? FilterResult.Missed : FromReader(line, read, now);
+            result = read.Outcome == ReaderOutcome.Missed ? FilterResult.Missed : FromReader(line, read, now);
+            return true;
         }
+        result = FilterResult.Missed;
+        return false;
+    }
+
+    // The regexes, for a line the precheck passed and the reader declined. Null when a regex timed out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private FilterResult? TryRegexes(string line, DateTimeOffset now)
+    {
         try
         {
             var start = 0;
