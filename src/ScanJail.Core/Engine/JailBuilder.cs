@@ -17,8 +17,8 @@ internal static class JailBuilder
         var filter = Filter(config, Jail.ActionsReadFields(config.Actions));
         if (filter is RegexFilter { MakesFields: false } regex && regex.FieldNames.Any(Reports.ScanLedger.ReadsField))
         {
-            // The scan report reads these captures whatever the actions do.
-            filter = Filter(config, fields: true);
+            // The scan report reads these captures whatever the actions do (the compiled patterns are shared).
+            filter = regex.WithFields();
         }
         var actions = previous is not null && SameActions(previous.Config.Actions, config.Actions)
             ? previous.Actions
