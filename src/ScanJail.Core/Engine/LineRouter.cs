@@ -107,32 +107,30 @@ internal sealed class LineRouter(
         _failures.Clear();
     }
 
-    private bool Ready(bool idle) =>
-        (_batch.Count > 0 && (idle || _batch.Count >= MaxBatch || _sincePosition >= PositionEvery))
-        || (_pendingFile is not null && (idle || _sincePosition >= PositionEvery));
+    private bool Ready(bool idle) => BatchDue(idle) || PositionDue(idle);
+
+    private bool BatchDue(bool idle) => _batch.Count > 0 && (idle || _batch.Count >= MaxBatch || _sincePosition >= PositionEvery);
+
+    private bool PositionDue(bool idle) => _pendingFile is not null && (idle || _sincePosition >= PositionEvery);
 
     private async ValueTask SendAsync(bool idle, ChannelWriter<EngineMessage> writer)
     {
-        if (_batch.Count > 0 && (idle || _batch.Count >= MaxBatch || _sincePosition >= PositionEvery))
+        if (BatchDue(idle))
         {
             var sent = _batch;
-            await writer.WriteAsync(new FailuresFound(sent, PositionAt(_batchFile, _batchEnd)), CancellationToken.None);
+            await writer.WriteAsync(new FailuresFound(sent, LogLine.PositionOf(_batchFile, _batchEnd)), CancellationToken.None);
             // The next batch the size of this one: in a flood full at once (grown from empty, a batch of 256 made
             // arrays for 4, 8, ... 256 failures), for a live line or an alert one failure.
             _batch = new List<Failure>(sent.Count);
             _batchFile = null;
         }
-        if (_pendingFile is not null && (_sincePosition >= PositionEvery || idle))
+        if (PositionDue(idle))
         {
-            await writer.WriteAsync(new PositionReached(PositionAt(_pendingFile, _pendingEnd)!), CancellationToken.None);
+            await writer.WriteAsync(new PositionReached(LogLine.PositionOf(_pendingFile, _pendingEnd)!), CancellationToken.None);
             _pendingFile = null;
             _sincePosition = 0;
         }
     }
-
-    // As LogLine.Position: the file's identity at the offset after the line.
-    private static FilePosition? PositionAt(FilePosition? file, long end) =>
-        end < 0 || file is null || file.Offset == end ? file : file with { Offset = end };
 
     /// <summary>
     /// Waits for a line. A router whose channel runs continuations synchronously (a file source with its

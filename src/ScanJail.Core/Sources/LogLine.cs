@@ -21,7 +21,7 @@ public sealed record LogLine(string Text, string Source, DateTimeOffset ReadAt, 
 
     public FilePosition? Position
     {
-        get => _end < 0 || _file is null || _file.Offset == _end ? _file : _file with { Offset = _end };
+        get => PositionOf(_file, _end);
         init => _file = value;
     }
 
@@ -36,6 +36,10 @@ public sealed record LogLine(string Text, string Source, DateTimeOffset ReadAt, 
 
     /// <summary>The offset after this line when it differs from <see cref="PositionFile"/>'s; -1 when the position is <see cref="PositionFile"/> itself.</summary>
     internal long PositionEnd => _end;
+
+    /// <summary>The position <paramref name="file"/>'s identity at <paramref name="end"/> (-1: <paramref name="file"/> itself).</summary>
+    internal static FilePosition? PositionOf(FilePosition? file, long end) =>
+        end < 0 || file is null || file.Offset == end ? file : file with { Offset = end };
 
     /// <summary>Whether <see cref="Position"/> is set, without making one.</summary>
     public bool HasPosition => _file is not null;
