@@ -25,6 +25,9 @@ public sealed partial class Engine
     /// optimised, on its first call: the sshd reader alone is several kilobytes of machine code, and a
     /// just-started engine's first ban waited for all of them (64 to 106 ms in all, measured in round 8).
     /// </summary>
+    // Once per process: an engine started again (a test, the bench's replay runs) finds them compiled.
+    private static readonly Lazy<Task> HotMethodsPrepared = new(() => Task.Run(PrepareHotMethods));
+
     private static void PrepareHotMethods()
     {
         foreach (var method in HotMethods())

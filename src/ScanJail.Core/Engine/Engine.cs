@@ -68,7 +68,7 @@ public sealed partial class Engine : IAsyncDisposable
         // Read while the loop builds the jails (their filters take a few hundred ms): a restart's 100,000
         // bans are a few hundred ms of reading, and the firewall waits for both.
         var stored = Task.Run(_store.LoadBans);
-        var prepared = Task.Run(PrepareHotMethods);
+        var prepared = HotMethodsPrepared.Value;
         await OnLoop(() =>
         {
             var began = _time.GetTimestamp();
