@@ -53,13 +53,8 @@ public sealed partial class SqliteStore
     {
         lock (_gate)
         {
+            // The keys stay: a superset of the rows left is right (a purged pair only costs the query).
             Run("DELETE FROM ban_history WHERE start_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
-            if (_batch is null)
-            {
-                // Committed: the pairs left are those of the rows left. Inside an open batch the delete may
-                // still be rolled back, so the keys stay (a superset is right, a subset would not be).
-                LoadHistoryKeys();
-            }
         }
     }
 
@@ -73,19 +68,15 @@ public sealed partial class SqliteStore
         return Convert.ToInt32(_countHistory.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    // Every (jail, ip) of the history, read over its index; at start and after a purge.
+    // Every (jail, ip) of the history, read over its index when the store opens (no one else holds it yet).
     private void LoadHistoryKeys()
     {
-        lock (_gate)
+        using var cmd = Command();
+        cmd.CommandText = "SELECT DISTINCT jail, ip FROM ban_history";
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
         {
-            _history.Clear();
-            using var cmd = Command();
-            cmd.CommandText = "SELECT DISTINCT jail, ip FROM ban_history";
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                _history.Add(reader.GetString(0), reader.GetString(1));
-            }
+            _history.Add(reader.GetString(0), reader.GetString(1));
         }
     }
 }
