@@ -51,7 +51,7 @@ public static partial class AttackAlertGrammar
             {
                 return false;
             }
-            pairs.Add(new(KeyText(token[..equals]), token[(equals + 1)..].ToString()));
+            pairs.Add(new(KeyText(token[..equals]), ValueText(pairs.Count, token[(equals + 1)..])));
             at += token.Length;
             while (at < text.Length && text[at] == ' ')
             {
@@ -83,6 +83,26 @@ public static partial class AttackAlertGrammar
         }
         return key.ToString();
     }
+
+    // The value of the pair at this place on the last line, when it is the same (a listener's protocol, kind, mode
+    // and own address repeat line after line): a string made once, not once per line. Strings are immutable, so
+    // lines may share one; a value that changes is made as before.
+    private static string ValueText(int place, ReadOnlySpan<char> value)
+    {
+        var last = _lastValues ??= new string?[8];
+        if (place >= last.Length)
+        {
+            return value.ToString();
+        }
+        if (last[place] is { } kept && value.SequenceEqual(kept))
+        {
+            return kept;
+        }
+        return last[place] = value.ToString();
+    }
+
+    [ThreadStatic]
+    private static string?[]? _lastValues;
 
     private static bool IsKey(ReadOnlySpan<char> key)
     {
@@ -176,7 +196,11 @@ public static partial class AttackAlertGrammar
                     }
                     if (text[afterVariant..].StartsWith(" scan", StringComparison.Ordinal))
                     {
-                        kind = text.Slice(at + 1, word).ToString().ToLowerInvariant();
+                        // ASCII letters: equal ignoring case to the last kind (lower case) is equal to it once lowered.
+                        var letters = text.Slice(at + 1, word);
+                        kind = _lastKind is { } lastKind && letters.Equals(lastKind, StringComparison.OrdinalIgnoreCase)
+                            ? lastKind
+                            : _lastKind = letters.ToString().ToLowerInvariant();
                         end = afterVariant + 5;
                         return true;
                     }
@@ -198,6 +222,9 @@ public static partial class AttackAlertGrammar
         }
         return false;
     }
+
+    [ThreadStatic]
+    private static string? _lastKind;
 
     private static bool TryProto(ReadOnlySpan<char> text, out string proto)
     {

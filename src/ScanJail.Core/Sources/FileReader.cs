@@ -238,18 +238,23 @@ internal sealed class FileReader : IDisposable
             body = body[..^1];
         }
 
-        if (!Utf8.IsValid(body))
-        {
-            context.Counters.InvalidUtf8.Increment();
-        }
-
         context.Counters.Lines.Increment();
         var screened = context.Screen is { } screen && !screen.MayMatch(body);
         if (context.Sink is { } sink)
         {
-            var chars = screened ? [] : context.Decode(body);
+            // A line to decode is checked by its decoding (one pass); a screened one on its own.
+            var valid = true;
+            var chars = screened ? [] : context.Decode(body, out valid);
+            if (!(screened ? Utf8.IsValid(body) : valid))
+            {
+                context.Counters.InvalidUtf8.Increment();
+            }
             send = sink.Take(chars, screened, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1);
             return null;
+        }
+        if (!Utf8.IsValid(body))
+        {
+            context.Counters.InvalidUtf8.Increment();
         }
         if (screened)
         {

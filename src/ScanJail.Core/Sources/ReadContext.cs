@@ -32,13 +32,21 @@ internal sealed class ReadContext(
     private char[] _chars = new char[256];
 
     /// <summary>Decodes <paramref name="line"/> as the channel path does (invalid bytes replaced) into characters valid until the next call.</summary>
-    public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> line)
+    public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> line) => Decode(line, out _);
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte})"/>, saying whether the line was valid UTF-8: one pass over a valid line
+    /// instead of a check then a decoding (an invalid one is decoded again, with its bytes replaced).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> line, out bool valid)
     {
         if (_chars.Length < line.Length)
         {
             _chars = new char[Math.Max(line.Length, _chars.Length * 2)];
         }
-        return _chars.AsSpan(0, FileReader.Decoder.GetChars(line, _chars));
+        valid = System.Text.Unicode.Utf8.ToUtf16(line, _chars, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done;
+        return _chars.AsSpan(0, valid ? written : FileReader.Decoder.GetChars(line, _chars));
     }
 
     /// <summary>

@@ -176,27 +176,35 @@ public static class TimestampFinder
             : ZoneClock.TryYearless(month, day, hour, minute, second, fraction, zone, now, out time);
     }
 
+    // Case-insensitive as char.ToLowerInvariant: only U+0130 and U+212A lower to ASCII letters (i and k), which no
+    // month name has, so ASCII letters folded to lower case decide it (TimestampFinderTests checks every character).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Month(ReadOnlySpan<char> name)
     {
-        Span<char> lower = stackalloc char[3];
+        var key = 0;
         for (var i = 0; i < 3; i++)
         {
-            lower[i] = char.ToLowerInvariant(name[i]);
+            var c = name[i];
+            if (!char.IsAsciiLetter(c))
+            {
+                return 0;
+            }
+            key = (key << 8) | (c | 0x20);
         }
-        return lower switch
+        return key switch
         {
-            "jan" => 1,
-            "feb" => 2,
-            "mar" => 3,
-            "apr" => 4,
-            "may" => 5,
-            "jun" => 6,
-            "jul" => 7,
-            "aug" => 8,
-            "sep" => 9,
-            "oct" => 10,
-            "nov" => 11,
-            "dec" => 12,
+            0x6A616E => 1,
+            0x666562 => 2,
+            0x6D6172 => 3,
+            0x617072 => 4,
+            0x6D6179 => 5,
+            0x6A756E => 6,
+            0x6A756C => 7,
+            0x617567 => 8,
+            0x736570 => 9,
+            0x6F6374 => 10,
+            0x6E6F76 => 11,
+            0x646563 => 12,
             _ => 0,
         };
     }

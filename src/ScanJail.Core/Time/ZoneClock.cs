@@ -34,8 +34,31 @@ internal static class ZoneClock
     }
 
     /// <summary>A year-less stamp: this year in the zone, or the last year it existed if this year's is too far ahead of <paramref name="now"/>.</summary>
+    /// <remarks>
+    /// The answer for the last fields asked on this thread is kept: a log's lines come many to a second and are read
+    /// with one reading time per read, so most lines ask again what the line before asked (the zone conversions were
+    /// a thirtieth of a file source's reading thread). Same fields, zone and reading time: same answer
+    /// (<see cref="ComputeYearless"/> is the definition; ZoneClockTests).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryYearless(int month, int day, int hour, int minute, int second, long fractionTicks, TimeZoneInfo zone, DateTimeOffset now, out DateTimeOffset time)
+    {
+        var last = _lastYearless ??= new YearlessAnswer();
+        if (last.Zone == zone && last.Month == month && last.Day == day && last.Hour == hour && last.Minute == minute && last.Second == second
+            && last.Fraction == fractionTicks && last.Now.EqualsExact(now))
+        {
+            time = last.Time;
+            return last.Found;
+        }
+        var found = ComputeYearless(month, day, hour, minute, second, fractionTicks, zone, now, out time);
+        (last.Zone, last.Month, last.Day, last.Hour, last.Minute, last.Second, last.Fraction, last.Now, last.Found, last.Time) =
+            (zone, month, day, hour, minute, second, fractionTicks, now, found, time);
+        return found;
+    }
+
+    /// <summary><see cref="TryYearless"/> worked out, without the last answer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool ComputeYearless(int month, int day, int hour, int minute, int second, long fractionTicks, TimeZoneInfo zone, DateTimeOffset now, out DateTimeOffset time)
     {
         time = default;
         if (month is < 1 or > 12 || day is < 1 or > 31)
@@ -57,6 +80,24 @@ internal static class ZoneClock
         }
         time = default;
         return false;
+    }
+
+    [ThreadStatic]
+    private static YearlessAnswer? _lastYearless;
+
+    // The last question TryYearless was asked on this thread and its answer (Zone null: none yet).
+    private sealed class YearlessAnswer
+    {
+        public TimeZoneInfo? Zone;
+        public int Month;
+        public int Day;
+        public int Hour;
+        public int Minute;
+        public int Second;
+        public long Fraction;
+        public DateTimeOffset Now;
+        public bool Found;
+        public DateTimeOffset Time;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -104,6 +104,28 @@ public sealed class AttackAlertGrammarTests
         Assert.True(taken > 1000, $"the characters-only reader took only {taken} lines");
     }
 
+    [Fact]
+    public void Answers_read_one_after_another_keep_what_the_grammar_gives()
+    {
+        // The reader shares a value or the names between lines that repeat them: an answer must not change when
+        // later lines are read (keys in other orders, other counts, repeated, values that change or repeat).
+        string[] keys = ["src", "dport", "proto", "kind", "mode", "sport", "dst", "port", "x_1", "src"];
+        string[] values = ["192.0.2.1", "2001:db8::1", "22", "tcp", "TCP", "syn", "Syn", "atcp", "198.18.0.1", "x=y"];
+        var pair = Gen.Elements(keys).SelectMany(key => Gen.Elements(values).Select(value => $"{key}={value}"));
+        var keyValues = pair.ListOf().Select(pairs => "vm l[1]: attackalert: " + string.Join(' ', pairs));
+        var classic = Gen.Elements("SYN", "syn", "FIN", "Xmas", "NULL").SelectMany(kind => Gen.Elements(values).Select(host =>
+            $"vm p[2]: attackalert: TCP {kind}/Normal scan from host: {host}/{host} to TCP port: 443"));
+        var lines = Gen.Frequency((4, keyValues), (1, classic)).ListOf();
+        var taken = 0;
+        Prop.ForAll(lines.ToArbitrary(), batch =>
+        {
+            var read = batch.Select(line => (line, chars: AttackAlertGrammar.TryReadChars(line, out var found), found)).ToList();
+            taken += read.Count(r => r.chars && r.found is not null);
+            return read.All(r => !r.chars || Same(r.found, AttackAlertGrammar.ReadWithGrammar(r.line)));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+        Assert.True(taken > 1000, $"the reader matched only {taken} lines");
+    }
+
     private static bool Same(GrammarMatch? a, GrammarMatch? b) =>
         (a is null && b is null)
         || (a is not null && b is not null && a.Host == b.Host

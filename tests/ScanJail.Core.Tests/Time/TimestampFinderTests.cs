@@ -92,4 +92,24 @@ public sealed class TimestampFinderTests
             return true;
         }).QuickCheckThrowOnFailure();
     }
+
+    [Fact]
+    public void Month_names_are_read_in_any_case_and_only_ascii_letters_can_spell_one()
+    {
+        // Month folds ASCII letters only: that is char.ToLowerInvariant's answer as long as no other character lowers
+        // to an ASCII letter a month name holds (U+0130 and U+212A lower to i and k, which none holds).
+        var monthLetters = "janfebmaraprmayjunjulaugsepoctnovdec".ToHashSet();
+        for (var c = char.MinValue; c < char.MaxValue; c++)
+        {
+            var lower = char.ToLowerInvariant(c);
+            Assert.False(!char.IsAsciiLetter(c) && monthLetters.Contains(lower), $"U+{(int)c:X4} lowers to {lower}");
+        }
+        string[] names = ["jan", "FEB", "Mar", "aPr", "MAY", "jUN", "Jul", "aug", "Sep", "OCT", "nOv", "Dec"];
+        for (var month = 1; month <= 12; month++)
+        {
+            Assert.Equal(month, Find($"{names[month - 1]} 21 10:00:01 host x").Month);
+        }
+        Assert.False(TimestampFinder.TryFind("N\u0130v 21 10:00:01 host x", Now, TimeZoneInfo.Utc, out _));
+        Assert.False(TimestampFinder.TryFind("No\u212A 21 10:00:01 host x", Now, TimeZoneInfo.Utc, out _));
+    }
 }
