@@ -267,7 +267,9 @@ public sealed partial class Engine : IAsyncDisposable
         }
         // With banprefix, failures count per network and the ban covers it.
         var target = BanBook.Target(jail, failure.Address);
-        if (_book.IsBanned(jail.Name, target))
+        // Made once: the ban book and the counter both look the address up by it.
+        var key = AddressKey.From(target);
+        if (_book.IsBanned(jail.Name, key))
         {
             _scans.Record(failure);
             Counters.FailuresWhileBanned.Increment();
@@ -280,7 +282,7 @@ public sealed partial class Engine : IAsyncDisposable
             jail.Origins.Add(origin, target);
         }
         _failuresSinceCheckpoint++;
-        var (failures, ban) = jail.Counter.Add(target, failure.Time);
+        var (failures, ban) = jail.Counter.Add(key, failure.Time);
         // Empty: routed before a reload made the jail keep lines (a failure's line is never empty otherwise).
         if (jail.KeepsLines && failure.Line.Length > 0)
         {

@@ -35,9 +35,11 @@ public sealed class FailureCounter(TimeSpan findTime, int maxRetry, int capacity
     public long Evicted { get; private set; }
 
     /// <summary>Records one failure; returns the number inside the window, and true when it reaches maxretry (the entry is then cleared).</summary>
-    public (int Failures, bool Ban) Add(IPAddress address, DateTimeOffset time)
+    public (int Failures, bool Ban) Add(IPAddress address, DateTimeOffset time) => Add(AddressKey.From(address), time);
+
+    /// <summary>The same with the address as a key: the engine loop makes the key once per failure for all its lookups.</summary>
+    public (int Failures, bool Ban) Add(AddressKey key, DateTimeOffset time)
     {
-        var key = AddressKey.From(address);
         if (_spentUntil.Count > 0 && _spentUntil.TryGetValue(key, out var until))
         {
             if (time.UtcTicks <= until)
