@@ -254,7 +254,7 @@ public sealed partial class Engine : IAsyncDisposable
         }
     }
 
-    private void OnFailure(Failure failure)
+    private void OnFailure(in Failure failure)
     {
         if (!_jails.TryGetValue(failure.Jail, out var jail))
         {
@@ -271,7 +271,7 @@ public sealed partial class Engine : IAsyncDisposable
         var key = AddressKey.From(target);
         if (_book.IsBanned(jail.Name, key))
         {
-            _scans.Record(failure);
+            _scans.Record(in failure);
             Counters.FailuresWhileBanned.Increment();
             return;
         }
@@ -290,7 +290,7 @@ public sealed partial class Engine : IAsyncDisposable
         }
         var made = ban ? _book.Ban(jail, target, failures, failure.Fields, lines: jail.KeepsLines ? jail.Recent.Take(target) : []) : null;
         // The scan report's bookkeeping (a new source's entry) after the ban: the drop does not wait for it.
-        _scans.Record(failure);
+        _scans.Record(in failure);
         if (made is not null)
         {
             Counters.Bans.Increment();
