@@ -319,8 +319,17 @@ public sealed partial class Engine : IAsyncDisposable
         foreach (var jail in _jails.Values)
         {
             var (changed, gone) = jail.Counter.TakeChanges();
-            failures.AddRange(changed.Select(c => (jail.Name, c.Address, c.Times)));
-            cleared.AddRange(gone.Select(a => (jail.Name, a)));
+            // Sized once: a replay's checkpoint has thousands of entries, and growing the lists by doubling copied them all again.
+            failures.EnsureCapacity(failures.Count + changed.Count);
+            cleared.EnsureCapacity(cleared.Count + gone.Count);
+            foreach (var (address, times) in changed)
+            {
+                failures.Add((jail.Name, address, times));
+            }
+            foreach (var address in gone)
+            {
+                cleared.Add((jail.Name, address));
+            }
         }
         _failuresSinceCheckpoint = 0;
         if (!_positionsDirty && failures.Count == 0 && cleared.Count == 0)
