@@ -20,7 +20,9 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
 
     private static readonly IReadOnlyDictionary<string, string> NoFields = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
-    private readonly Dictionary<(string Jail, IPAddress Address), Ban> _active = [];
+    // Keyed by the address as a value (AddressKey: equal exactly when the IPAddresses are): every failure asks
+    // IsBanned on the loop, and hashing and comparing an IPAddress object there cost more than the rest of the lookup.
+    private readonly Dictionary<(string Jail, AddressKey Address), Ban> _active = [];
     private readonly UnbanSchedule _schedule = new(time, onDue);
 
     // Writes the database refused (locked, read-only, full): the ban to save, or null for a row to
@@ -34,7 +36,10 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     public int Count => _active.Count;
     public IEnumerable<Ban> Active => _active.Values;
 
-    public bool IsBanned(string jail, IPAddress address) => _active.ContainsKey((jail, address));
+    public bool IsBanned(string jail, IPAddress address) => IsBanned(jail, AddressKey.From(address));
+
+    /// <summary>The same question with the address as a key (the loop makes it once per failure).</summary>
+    public bool IsBanned(string jail, AddressKey address) => _active.ContainsKey((jail, address));
 
     public IEnumerable<Ban> ActiveIn(string jail) => _active.Values.Where(b => b.Jail == jail);
 
@@ -59,7 +64,11 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         Apply(jail, ban);
         Save(ban.Jail, ban.Address, ban);
         jail.TotalBanned++;
-        logger.LogWarning("[{Jail}] Ban {Address} ({Failures} failures, {Length})", jail.Name, address, failures, length?.ToString() ?? "permanent");
+        // Asked first: the call boxes its values and makes its argument array even for a logger that drops it (a replay bans thousands a second).
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            logger.LogWarning("[{Jail}] Ban {Address} ({Failures} failures, {Length})", jail.Name, address, failures, length?.ToString() ?? "permanent");
+        }
         return ban;
     }
 
@@ -97,7 +106,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
                 logger.LogInformation("[{Jail}] Unban {Address} (expired while the engine was down)", jail.Name, ban.Address);
                 continue;
             }
-            _active[(jail.Name, ban.Address)] = ban;
+            _active[(jail.Name, AddressKey.From(ban.Address))] = ban;
             restored.Add(ban);
         }
         _schedule.AddRange(restored);
@@ -118,7 +127,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     public bool Unban(Jail jail, IPAddress address, string reason)
     {
         address = Target(jail, address);
-        if (!_active.Remove((jail.Name, address), out var ban))
+        if (!_active.Remove((jail.Name, AddressKey.From(address)), out var ban))
         {
             return false;
         }
@@ -138,7 +147,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         foreach (var (jailName, address, end) in _schedule.TakeDue())
         {
             // A ban lifted by hand, or banned again with another end, has a stale entry here.
-            if (_active.TryGetValue((jailName, address), out var ban) && ban.End == end && jails(jailName) is { } jail)
+            if (_active.TryGetValue((jailName, AddressKey.From(address)), out var ban) && ban.End == end && jails(jailName) is { } jail)
             {
                 Unban(jail, address, "ban time over");
                 lifted++;
@@ -153,7 +162,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         var dropped = ActiveIn(jail).ToList();
         foreach (var ban in dropped)
         {
-            _active.Remove((ban.Jail, ban.Address));
+            _active.Remove((ban.Jail, AddressKey.From(ban.Address)));
             Save(ban.Jail, ban.Address, null);
         }
         return dropped;
@@ -216,7 +225,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
 
     private void Apply(Jail jail, Ban ban)
     {
-        _active[(jail.Name, ban.Address)] = ban;
+        _active[(jail.Name, AddressKey.From(ban.Address))] = ban;
         foreach (var action in jail.Actions)
         {
             action.Enqueue(ActionVerb.Ban, ban);

@@ -254,7 +254,7 @@ public sealed partial class Engine : IAsyncDisposable
         }
     }
 
-    private void OnFailure(Failure failure)
+    private void OnFailure(in Failure failure)
     {
         if (!_jails.TryGetValue(failure.Jail, out var jail))
         {
@@ -267,9 +267,11 @@ public sealed partial class Engine : IAsyncDisposable
         }
         // With banprefix, failures count per network and the ban covers it.
         var target = BanBook.Target(jail, failure.Address);
-        if (_book.IsBanned(jail.Name, target))
+        // Made once: the ban book and the counter both look the address up by it.
+        var key = AddressKey.From(target);
+        if (_book.IsBanned(jail.Name, key))
         {
-            _scans.Record(failure);
+            _scans.Record(in failure);
             Counters.FailuresWhileBanned.Increment();
             return;
         }
@@ -280,7 +282,7 @@ public sealed partial class Engine : IAsyncDisposable
             jail.Origins.Add(origin, target);
         }
         _failuresSinceCheckpoint++;
-        var (failures, ban) = jail.Counter.Add(target, failure.Time);
+        var (failures, ban) = jail.Counter.Add(key, failure.Time);
         // Empty: routed before a reload made the jail keep lines (a failure's line is never empty otherwise).
         if (jail.KeepsLines && failure.Line.Length > 0)
         {
@@ -288,7 +290,7 @@ public sealed partial class Engine : IAsyncDisposable
         }
         var made = ban ? _book.Ban(jail, target, failures, failure.Fields, lines: jail.KeepsLines ? jail.Recent.Take(target) : []) : null;
         // The scan report's bookkeeping (a new source's entry) after the ban: the drop does not wait for it.
-        _scans.Record(failure);
+        _scans.Record(in failure);
         if (made is not null)
         {
             Counters.Bans.Increment();
@@ -317,8 +319,17 @@ public sealed partial class Engine : IAsyncDisposable
         foreach (var jail in _jails.Values)
         {
             var (changed, gone) = jail.Counter.TakeChanges();
-            failures.AddRange(changed.Select(c => (jail.Name, c.Address, c.Times)));
-            cleared.AddRange(gone.Select(a => (jail.Name, a)));
+            // Sized once: a replay's checkpoint has thousands of entries, and growing the lists by doubling copied them all again.
+            failures.EnsureCapacity(failures.Count + changed.Count);
+            cleared.EnsureCapacity(cleared.Count + gone.Count);
+            foreach (var (address, times) in changed)
+            {
+                failures.Add((jail.Name, address, times));
+            }
+            foreach (var address in gone)
+            {
+                cleared.Add((jail.Name, address));
+            }
         }
         _failuresSinceCheckpoint = 0;
         if (!_positionsDirty && failures.Count == 0 && cleared.Count == 0)

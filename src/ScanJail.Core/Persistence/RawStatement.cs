@@ -29,6 +29,12 @@ internal sealed class RawStatement : IDisposable
     /// <summary>Binds text to the 1-based parameter <paramref name="index"/>.</summary>
     public void Text(int index, ReadOnlySpan<char> value)
     {
+        if (value.IsEmpty)
+        {
+            // An empty span binds a null pointer, which SQLite stores as NULL: the empty text goes as a string.
+            Check(raw.sqlite3_bind_text(_statement, index, string.Empty));
+            return;
+        }
         var size = Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? rented = null;
         var buffer = size <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
@@ -47,6 +53,8 @@ internal sealed class RawStatement : IDisposable
     }
 
     public void Int64(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+
+    public void Null(int index) => Check(raw.sqlite3_bind_null(_statement, index));
 
     /// <summary>Runs the statement to its end and makes it ready for the next values.</summary>
     public void Run()

@@ -42,11 +42,11 @@ public sealed class ScanLedger
     /// <summary>The captures the ledger reads: a jail whose filter may capture one keeps its captures (<see cref="Engine.JailBuilder"/>).</summary>
     public static bool ReadsField(string name) => name is "kind" or "ports" or "port" or "proto";
 
-    public static bool IsScan(Failure failure) => failure.Fields.ContainsKey("kind") || failure.Fields.ContainsKey("ports") || failure.Fields.ContainsKey("port");
+    public static bool IsScan(in Failure failure) => failure.Fields.ContainsKey("kind") || failure.Fields.ContainsKey("ports") || failure.Fields.ContainsKey("port");
 
-    public void Record(Failure failure)
+    public void Record(in Failure failure)
     {
-        if (!IsScan(failure))
+        if (!IsScan(in failure))
         {
             return;
         }
