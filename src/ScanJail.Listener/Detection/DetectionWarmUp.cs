@@ -52,6 +52,7 @@ public static class DetectionWarmUp
         }
         detector.Tick(now + TimeSpan.FromSeconds(11));
         detector.FlushAll(now + TimeSpan.FromSeconds(11));
+        SyslogSink.WarmUpQueue();
         return sink.Lines;
     }
 
