@@ -65,7 +65,7 @@ def hops(scans, lo_pcap, engine_log, monitor):
     kernel = [(float(l.split(" ", 1)[0]), l) for l in open(monitor, errors="replace") if " " in l]
     print("%-16s %10s %10s %10s %10s %10s" % ("scanner", "datagram", "Ban log", "kernel", "last reply", "answered"))
     for line in open(scans):
-        tool, kind, scanner, victim, pcap, role = line.split()
+        tool, kind, scanner, victim, pcap, role = line.split()[:6]
         if tool != "scanjail":
             continue
         first, last, answered, _ = measure(pcap, scanner, victim)
@@ -105,13 +105,15 @@ def pct(values, p):
 
 def main():
     rows = {}
-    print("%-10s %-6s %-16s %10s %9s %7s" % ("tool", "scan", "scanner", "drop ms", "answered", "probes"))
+    print("%-10s %-6s %-16s %10s %9s %7s %13s" % ("tool", "scan", "scanner", "drop ms", "answered", "probes", "cpu wait ms"))
     for line in open(sys.argv[1]):
-        tool, kind, scanner, victim, pcap, role = line.split()
+        tool, kind, scanner, victim, pcap, role = line.split()[:6]
+        # The machine's CPU pressure during the scan's 5 s (scan-drop-measure's cpu_waited), when recorded.
+        waited = line.split()[6] if len(line.split()) > 6 else "?"
         first, last, answered, probes = measure(pcap, scanner, victim)
         drop = (last - first) * 1000 if first is not None and last is not None else 0.0
         note = "  (warm-up, not counted)" if role == "warmup" else "  (no probe seen: nmap did not run, not counted)" if probes == 0 else ""
-        print("%-10s %-6s %-16s %10.3f %9d %7d%s" % (tool, kind, scanner, drop, answered, probes, note))
+        print("%-10s %-6s %-16s %10.3f %9d %7d %13s%s" % (tool, kind, scanner, drop, answered, probes, waited, note))
         if role == "measured" and probes > 0:
             rows.setdefault((kind, tool), []).append((drop, answered))
     print()

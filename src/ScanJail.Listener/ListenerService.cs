@@ -66,6 +66,8 @@ public static class ListenerService
             var watches = new List<PortWatch>();
             using var ownUdp = StartOutgoingUdpTap(config, time, local, Admin);
             var detector = new Detector(config, ignored, sink, time.GetUtcNow());
+            // Before the sensors open: the first scan's way compiled now, not while a scan waits for its alert.
+            DetectionWarmUp.Run(config, ignored, formatter, time.GetUtcNow());
             // Held while the detector works: by the loop below, or by a raw sensor's thread that hands it a
             // scan's first probe directly when the detector is idle and no probe waits before it.
             var detecting = new Lock();

@@ -31,6 +31,17 @@ public sealed class SyslogSink : ILineSink, IAsyncDisposable
 
     public long Lost => _writer.Lost;
 
+    /// <summary>
+    /// Takes a scratch queue of the loop's own type through a write and a read (<see cref="Detection.DetectionWarmUp"/>):
+    /// the lines of a scan's burst that find the detector's direct send busy take the queue, whose generic code is
+    /// otherwise compiled during the first scan.
+    /// </summary>
+    internal static bool WarmUpQueue()
+    {
+        var lines = Channel.CreateUnbounded<(SyslogSeverity Severity, string Message)>(new UnboundedChannelOptions { SingleReader = true });
+        return lines.Writer.TryWrite((SyslogSeverity.Warning, "")) && lines.Reader.TryRead(out _);
+    }
+
     public string LastError => _writer.LastError;
 
     public void Write(SyslogSeverity severity, string message)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using ScanJail.Core.Scheduling;
 using ScanJail.Listener.Configuration;
 using ScanJail.Listener.Host;
 using ScanJail.Listener.Packets;
@@ -104,6 +105,8 @@ public sealed class RawSensor : ISensor
     private void Run()
     {
         var socket = _socket!;
+        // A scan's first probe wakes this thread: with a short slice it does not wait for another thread's to end.
+        ThreadSlice.TryShorten(ThreadSlice.Shortest);
         var buffer = new byte[65536];
         EndPoint any = _family == AddressFamily.InterNetwork ? new IPEndPoint(IPAddress.Any, 0) : new IPEndPoint(IPAddress.IPv6Any, 0);
         var mode = _watch.Mode.Mode;

@@ -6,6 +6,7 @@ using System.Text.Unicode;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using ScanJail.Core.Configuration;
+using ScanJail.Core.Scheduling;
 
 namespace ScanJail.Core.Sources.Syslog;
 
@@ -103,6 +104,8 @@ public sealed class SyslogSource(SyslogSourceConfig config, TimeProvider time, I
     private void ReceiveDatagrams(Socket socket, EndPoint any, ChannelWriter<LogLine> output, CancellationToken cancellationToken)
     {
         var unix = config.Address.Transport == SyslogTransport.Unix;
+        // A listener's alert wakes this thread while the scan's burst keeps the cores busy: a short slice lets it run at once.
+        ThreadSlice.TryShorten(ThreadSlice.Shortest);
         var buffer = new byte[65_536];
         // Closing the socket is what ends a blocking receive.
         using var closing = cancellationToken.Register(socket.Dispose);
