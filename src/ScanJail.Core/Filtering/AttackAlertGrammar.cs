@@ -167,43 +167,63 @@ public static partial class AttackAlertGrammar
     // nothing changes it once made, so the fields of many lines may share it.
     private static GrammarMatch? FromPairs(IReadOnlyList<KeyValuePair<string, string>> pairs)
     {
-        var last = _lastNames;
-        var names = last is not null && last.Length == pairs.Count ? last : new string[pairs.Count];
+        var names = _lastNames is { } last && SameNames(last, pairs) ? last : NewNames(pairs);
+        if (names is null)
+        {
+            return null;
+        }
+        _lastNames = names;
         var values = new string?[pairs.Count];
         string? host = null;
         for (var i = 0; i < pairs.Count; i++)
         {
             var (key, value) = pairs[i];
-            var name = key switch
-            {
-                "src" => "ip",
-                "dport" => "port",
-                _ => key,
-            };
-            if (ReferenceEquals(names, last) && !string.Equals(names[i], name, StringComparison.Ordinal))
-            {
-                // Not the last line's keys: the ones read so far agree, the rest go into an array of this line's own.
-                var own = new string[pairs.Count];
-                Array.Copy(names, own, i);
-                names = own;
-            }
-            // A repeated key makes the line ambiguous: refuse it rather than guess which one is true.
-            if (Array.IndexOf(names, name, 0, i) >= 0)
-            {
-                return null;
-            }
-            if (!ReferenceEquals(names, last))
-            {
-                names[i] = name;
-            }
-            values[i] = name is "proto" or "kind" ? value.ToLowerInvariant() : value;
+            values[i] = names[i] is "proto" or "kind" ? value.ToLowerInvariant() : value;
             if (key == "src")
             {
                 host = value;
             }
         }
-        _lastNames = names;
         return host is null ? null : new GrammarMatch(host, new CapturedFields(names, values));
+    }
+
+    private static string NameOf(string key) => key switch
+    {
+        "src" => "ip",
+        "dport" => "port",
+        _ => key,
+    };
+
+    private static bool SameNames(string[] names, IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        if (names.Length != pairs.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!string.Equals(names[i], NameOf(pairs[i].Key), StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // A repeated key makes the line ambiguous: null, to refuse it rather than guess which one is true.
+    private static string[]? NewNames(IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        var names = new string[pairs.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            var name = NameOf(pairs[i].Key);
+            if (Array.IndexOf(names, name, 0, i) >= 0)
+            {
+                return null;
+            }
+            names[i] = name;
+        }
+        return names;
     }
 
     [ThreadStatic]
