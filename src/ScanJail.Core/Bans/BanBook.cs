@@ -41,6 +41,8 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     /// <summary>The same question with the address as a key (the loop makes it once per failure).</summary>
     public bool IsBanned(string jail, AddressKey address) => _active.ContainsKey((jail, address));
 
+    private static (string Jail, AddressKey Address) Key(string jail, IPAddress address) => (jail, AddressKey.From(address));
+
     public IEnumerable<Ban> ActiveIn(string jail) => _active.Values.Where(b => b.Jail == jail);
 
     /// <summary>
@@ -106,7 +108,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
                 logger.LogInformation("[{Jail}] Unban {Address} (expired while the engine was down)", jail.Name, ban.Address);
                 continue;
             }
-            _active[(jail.Name, AddressKey.From(ban.Address))] = ban;
+            _active[Key(jail.Name, ban.Address)] = ban;
             restored.Add(ban);
         }
         _schedule.AddRange(restored);
@@ -127,7 +129,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     public bool Unban(Jail jail, IPAddress address, string reason)
     {
         address = Target(jail, address);
-        if (!_active.Remove((jail.Name, AddressKey.From(address)), out var ban))
+        if (!_active.Remove(Key(jail.Name, address), out var ban))
         {
             return false;
         }
@@ -147,7 +149,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         foreach (var (jailName, address, end) in _schedule.TakeDue())
         {
             // A ban lifted by hand, or banned again with another end, has a stale entry here.
-            if (_active.TryGetValue((jailName, AddressKey.From(address)), out var ban) && ban.End == end && jails(jailName) is { } jail)
+            if (_active.TryGetValue(Key(jailName, address), out var ban) && ban.End == end && jails(jailName) is { } jail)
             {
                 Unban(jail, address, "ban time over");
                 lifted++;
@@ -162,7 +164,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         var dropped = ActiveIn(jail).ToList();
         foreach (var ban in dropped)
         {
-            _active.Remove((ban.Jail, AddressKey.From(ban.Address)));
+            _active.Remove(Key(ban.Jail, ban.Address));
             Save(ban.Jail, ban.Address, null);
         }
         return dropped;
@@ -225,7 +227,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
 
     private void Apply(Jail jail, Ban ban)
     {
-        _active[(jail.Name, AddressKey.From(ban.Address))] = ban;
+        _active[Key(jail.Name, ban.Address)] = ban;
         foreach (var action in jail.Actions)
         {
             action.Enqueue(ActionVerb.Ban, ban);
