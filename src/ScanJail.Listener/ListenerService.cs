@@ -47,7 +47,7 @@ public static class ListenerService
         var sink = new SyslogSink(writer, echo);
         await using (sink.ConfigureAwait(false))
         {
-            var probes = Channel.CreateBounded<Probe>(new BoundedChannelOptions(1 << 18) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+            var probes = ProbeChannel.Create(1 << 18);
             long listenerDrops = 0;
             void Dropped(long n) => Interlocked.Add(ref listenerDrops, n);
             void Admin(string text) => sink.Write(SyslogSeverity.Notice, "adminalert: " + text);

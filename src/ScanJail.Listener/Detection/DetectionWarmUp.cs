@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Threading.Channels;
 using ScanJail.Core.Syslog;
 using ScanJail.Listener.Configuration;
 using ScanJail.Listener.Host;
@@ -35,8 +34,8 @@ public static class DetectionWarmUp
         var detector = new Detector(config with { Trigger = 1, Burst = Probes / 2, LinesPerSecond = 1 }, ignored, sink, now);
         var mode = config.Modes.FirstOrDefault(m => m.Mode.IsRaw() && m.Mode.IsTcp())?.Mode ?? ListenMode.Atcp;
         var packet = SynPacket(Source4, Destination4);
-        // The probe channel's own type, as the raw sensor and the detector loop use it.
-        var channel = Channel.CreateBounded<Probe>(new BoundedChannelOptions(Probes) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        // The probe queue the raw sensor and the detector loop use, made the same way.
+        var channel = ProbeChannel.Create(Probes);
         for (var port = 1; port <= Probes; port++)
         {
             BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(22), (ushort)port);

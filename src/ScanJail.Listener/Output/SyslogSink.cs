@@ -12,8 +12,7 @@ namespace ScanJail.Listener.Output;
 /// </summary>
 public sealed class SyslogSink : ILineSink, IAsyncDisposable
 {
-    private readonly Channel<(SyslogSeverity Severity, string Message)> _lines =
-        Channel.CreateUnbounded<(SyslogSeverity, string)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(SyslogSeverity Severity, string Message)> _lines = NewQueue();
     private readonly SyslogWriter _writer;
     private readonly bool _echo;
     private readonly Task _loop;
@@ -38,9 +37,12 @@ public sealed class SyslogSink : ILineSink, IAsyncDisposable
     /// </summary>
     internal static bool WarmUpQueue()
     {
-        var lines = Channel.CreateUnbounded<(SyslogSeverity Severity, string Message)>(new UnboundedChannelOptions { SingleReader = true });
+        var lines = NewQueue();
         return lines.Writer.TryWrite((SyslogSeverity.Warning, "")) && lines.Reader.TryRead(out _);
     }
+
+    private static Channel<(SyslogSeverity Severity, string Message)> NewQueue() =>
+        Channel.CreateUnbounded<(SyslogSeverity, string)>(new UnboundedChannelOptions { SingleReader = true });
 
     public string LastError => _writer.LastError;
 
