@@ -22,7 +22,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
 
     // Keyed by the address as a value (AddressKey: equal exactly when the IPAddresses are): every failure asks
     // IsBanned on the loop, and hashing and comparing an IPAddress object there cost more than the rest of the lookup.
-    private readonly Dictionary<(string Jail, AddressKey Address), Ban> _active = [];
+    private readonly Dictionary<ActiveKey, Ban> _active = [];
     private readonly UnbanSchedule _schedule = new(time, onDue);
 
     // Writes the database refused (locked, read-only, full): the ban to save, or null for a row to
@@ -39,9 +39,9 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     public bool IsBanned(string jail, IPAddress address) => IsBanned(jail, AddressKey.From(address));
 
     /// <summary>The same question with the address as a key (the loop makes it once per failure).</summary>
-    public bool IsBanned(string jail, AddressKey address) => _active.ContainsKey((jail, address));
+    public bool IsBanned(string jail, AddressKey address) => _active.ContainsKey(new ActiveKey(jail, address));
 
-    private static (string Jail, AddressKey Address) Key(string jail, IPAddress address) => (jail, AddressKey.From(address));
+    private static ActiveKey Key(string jail, IPAddress address) => new(jail, AddressKey.From(address));
 
     public IEnumerable<Ban> ActiveIn(string jail) => _active.Values.Where(b => b.Jail == jail);
 
