@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using ScanJail.Core.Actions;
@@ -236,10 +237,11 @@ public sealed partial class Engine : IAsyncDisposable
                 }
                 break;
             case FailuresFound batch:
-                foreach (var failure in batch.Failures)
+                foreach (ref readonly var failure in CollectionsMarshal.AsSpan(batch.Failures))
                 {
-                    OnFailure(failure);
+                    OnFailure(in failure);
                 }
+                batch.Spares?.Return(batch.Failures);
                 if (batch.Position is { } batchPosition)
                 {
                     SetPosition(batchPosition);
@@ -269,9 +271,11 @@ public sealed partial class Engine : IAsyncDisposable
         var target = BanBook.Target(jail, failure.Address);
         // Made once: the ban book and the counter both look the address up by it.
         var key = AddressKey.From(target);
+        // The scan report keeps the address itself, not the banprefix network.
+        var source = ReferenceEquals(target, failure.Address) ? key : AddressKey.From(failure.Address);
         if (_book.IsBanned(jail.Name, key))
         {
-            _scans.Record(in failure);
+            _scans.Record(in failure, source);
             Counters.FailuresWhileBanned.Increment();
             return;
         }
@@ -290,7 +294,7 @@ public sealed partial class Engine : IAsyncDisposable
         }
         var made = ban ? _book.Ban(jail, target, failures, failure.Fields, lines: jail.KeepsLines ? jail.Recent.Take(target) : []) : null;
         // The scan report's bookkeeping (a new source's entry) after the ban: the drop does not wait for it.
-        _scans.Record(in failure);
+        _scans.Record(in failure, source);
         if (made is not null)
         {
             Counters.Bans.Increment();

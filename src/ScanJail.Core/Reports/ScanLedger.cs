@@ -17,7 +17,9 @@ public sealed class ScanLedger
     public const int MaxSources = 10_000;
     public const int MaxPortsPerSource = 131_072;
 
-    private readonly Dictionary<IPAddress, Entry> _entries = [];
+    // Keyed by the address as a value (the engine has the key already; an IPAddress object costs a virtual
+    // hash and comparison per attackalert failure).
+    private readonly Dictionary<AddressKey, Entry> _entries = [];
 
     // The sources by last seen, oldest first, for eviction in O(log n): a scan of every source per new
     // one (at the bound, every new source) was most of the engine's time on a log with more sources.
@@ -25,7 +27,7 @@ public sealed class ScanLedger
     // a source taken from the head whose time has moved since is queued again under its time now, and
     // the first taken whose time has not moved is the least recently seen. (Queueing it again at every
     // move was a heap operation per failure.) Ties go to the source that reached its time first.
-    private readonly PriorityQueue<Entry, (DateTimeOffset LastSeen, long Order)> _byLastSeen = new();
+    private readonly PriorityQueue<Entry, SeenAt> _byLastSeen = new();
     private readonly int _capacity;
     private long _order;
 
@@ -42,15 +44,30 @@ public sealed class ScanLedger
     /// <summary>The captures the ledger reads: a jail whose filter may capture one keeps its captures (<see cref="Engine.JailBuilder"/>).</summary>
     public static bool ReadsField(string name) => name is "kind" or "ports" or "port" or "proto";
 
-    public static bool IsScan(in Failure failure) => failure.Fields.ContainsKey("kind") || failure.Fields.ContainsKey("ports") || failure.Fields.ContainsKey("port");
+    // A failure without captures (an sshd line's) is answered by one question instead of three.
+    public static bool IsScan(in Failure failure) =>
+        failure.Fields.Count > 0 && (failure.Fields.ContainsKey("kind") || failure.Fields.ContainsKey("ports") || failure.Fields.ContainsKey("port"));
 
     public void Record(in Failure failure)
     {
-        if (!IsScan(in failure))
+        if (IsScan(in failure))
         {
-            return;
+            Add(in failure, AddressKey.From(failure.Address));
         }
-        var entry = EntryFor(failure.Address, failure.Time);
+    }
+
+    /// <summary>The same, with the failure's address as a key (the engine loop has made it already).</summary>
+    public void Record(in Failure failure, AddressKey address)
+    {
+        if (IsScan(in failure))
+        {
+            Add(in failure, address);
+        }
+    }
+
+    private void Add(in Failure failure, AddressKey address)
+    {
+        var entry = EntryFor(address, failure.Address, failure.Time);
         if (failure.Time > entry.LastSeen)
         {
             entry.LastSeen = failure.Time;
@@ -75,7 +92,7 @@ public sealed class ScanLedger
 
     public void RecordBan(IPAddress address, DateTimeOffset start, DateTimeOffset? end)
     {
-        if (!_entries.TryGetValue(address, out var entry))
+        if (!_entries.TryGetValue(AddressKey.From(address), out var entry))
         {
             return;
         }
@@ -106,9 +123,9 @@ public sealed class ScanLedger
         return new ScanReport(since, now, seen.Count, sources);
     }
 
-    private Entry EntryFor(IPAddress address, DateTimeOffset time)
+    private Entry EntryFor(AddressKey key, IPAddress address, DateTimeOffset time)
     {
-        if (_entries.TryGetValue(address, out var entry))
+        if (_entries.TryGetValue(key, out var entry))
         {
             return entry;
         }
@@ -116,17 +133,17 @@ public sealed class ScanLedger
         {
             while (_byLastSeen.TryDequeue(out var oldest, out var queued))
             {
-                if (oldest.LastSeen == queued.LastSeen && oldest.SeenOrder == queued.Order)
+                if (queued == SeenAt.Of(oldest))
                 {
-                    _entries.Remove(oldest.Address);
+                    _entries.Remove(oldest.Key);
                     break;
                 }
-                _byLastSeen.Enqueue(oldest, (oldest.LastSeen, oldest.SeenOrder));
+                _byLastSeen.Enqueue(oldest, SeenAt.Of(oldest));
             }
         }
-        entry = new Entry(address, time) { SeenOrder = _order++ };
-        _entries[address] = entry;
-        _byLastSeen.Enqueue(entry, (entry.LastSeen, entry.SeenOrder));
+        entry = new Entry(key, address, time) { SeenOrder = _order++ };
+        _entries[key] = entry;
+        _byLastSeen.Enqueue(entry, SeenAt.Of(entry));
         return entry;
     }
 
@@ -158,8 +175,21 @@ public sealed class ScanLedger
     private static string Range(int start, int end) =>
         start == end ? start.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{start}-{end}");
 
-    private sealed class Entry(IPAddress address, DateTimeOffset firstSeen)
+    /// <summary>
+    /// An entry's place in the eviction order: its last-seen time (UTC ticks) and the order it reached it in.
+    /// A struct of its own, not a tuple of a <see cref="DateTimeOffset"/> and a long: the queue's default
+    /// comparison of it is compiled in.
+    /// </summary>
+    private readonly record struct SeenAt(long Ticks, long Order) : IComparable<SeenAt>
     {
+        public static SeenAt Of(Entry entry) => new(entry.LastSeen.UtcTicks, entry.SeenOrder);
+
+        public int CompareTo(SeenAt other) => Ticks != other.Ticks ? Ticks.CompareTo(other.Ticks) : Order.CompareTo(other.Order);
+    }
+
+    private sealed class Entry(AddressKey key, IPAddress address, DateTimeOffset firstSeen)
+    {
+        public AddressKey Key { get; } = key;
         public IPAddress Address { get; } = address;
         public DateTimeOffset FirstSeen { get; } = firstSeen;
         public DateTimeOffset LastSeen { get; set; } = firstSeen;

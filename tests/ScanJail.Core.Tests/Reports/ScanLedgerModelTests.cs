@@ -9,7 +9,7 @@ namespace ScanJail.Core.Tests.Reports;
 /// <summary>
 /// The scan ledger's compact sets and its once-queued eviction, against a plain model: sorted and hashed
 /// sets of the BCL, and at the bound a search of every source for the least recently seen (ties: the one
-/// that reached its time first).
+/// that reached its time first), with the sources' times in several zones and recorded by address or by key.
 /// </summary>
 public sealed class ScanLedgerModelTests
 {
@@ -48,9 +48,19 @@ public sealed class ScanLedgerModelTests
             foreach (var (source, (second, port)) in list)
             {
                 var address = $"192.0.2.{source}";
-                var time = Start.AddSeconds(second);
-                ledger.Record(new Failure("portscan", IPAddress.Parse(address), time,
-                    new Dictionary<string, string> { ["port"] = $"{port}", ["proto"] = "tcp", ["kind"] = "syn" }, "line"));
+                // The same instant in different zones: the order is by instant (as DateTimeOffset compares).
+                var time = Start.AddSeconds(second).ToOffset(TimeSpan.FromHours((port % 3) - 1));
+                var failure = new Failure("portscan", IPAddress.Parse(address), time,
+                    new Dictionary<string, string> { ["port"] = $"{port}", ["proto"] = "tcp", ["kind"] = "syn" }, "line");
+                // The engine's way (the address's key made by the loop) and the plain one keep the same ledger.
+                if (port % 2 == 0)
+                {
+                    ledger.Record(failure, AddressKey.From(failure.Address));
+                }
+                else
+                {
+                    ledger.Record(failure);
+                }
                 if (!model.TryGetValue(address, out var entry))
                 {
                     if (model.Count >= capacity)
