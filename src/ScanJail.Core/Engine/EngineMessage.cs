@@ -12,9 +12,9 @@ internal sealed record FailureFound(Failure Failure, FilePosition? Position) : E
 /// <summary>
 /// The failures of consecutive lines, in order; <paramref name="Position"/> is the source's position
 /// after the last of those lines. One message for many: a loop woken per failure spent more on the
-/// wake-up than on the counting.
+/// wake-up than on the counting. The loop gives the list back to <paramref name="Spares"/> once counted.
 /// </summary>
-internal sealed record FailuresFound(IReadOnlyList<Failure> Failures, FilePosition? Position) : EngineMessage;
+internal sealed record FailuresFound(List<Failure> Failures, FilePosition? Position, FailureBatches? Spares = null) : EngineMessage;
 
 /// <summary>Every line up to this position has been matched and its failures sent.</summary>
 internal sealed record PositionReached(FilePosition Position) : EngineMessage;

@@ -42,6 +42,7 @@ internal sealed class LineRouter(
     // The failures of the lines routed so far, sent as one message when the source has nothing more to hand
     // on now (so a live tail's failure goes out at once) or when the batch is full; the position is that of
     // its last line with a position, kept as the file and offset (a position object only when it is sent).
+    private readonly FailureBatches _spares = new();
     private List<Failure> _batch = [];
     private FilePosition? _batchFile;
     private long _batchEnd = -1;
@@ -118,10 +119,10 @@ internal sealed class LineRouter(
         if (BatchDue(idle))
         {
             var sent = _batch;
-            await writer.WriteAsync(new FailuresFound(sent, LogLine.PositionOf(_batchFile, _batchEnd)), CancellationToken.None);
-            // The next batch the size of this one: in a flood full at once (grown from empty, a batch of 256 made
-            // arrays for 4, 8, ... 256 failures), for a live line or an alert one failure.
-            _batch = new List<Failure>(sent.Count);
+            await writer.WriteAsync(new FailuresFound(sent, LogLine.PositionOf(_batchFile, _batchEnd), _spares), CancellationToken.None);
+            // A list the loop has given back, or one the size of this batch: in a flood full at once (grown from
+            // empty, a batch of 256 made arrays for 4, 8, ... 256 failures), for a live line or an alert one failure.
+            _batch = _spares.Take(sent.Count);
             _batchFile = null;
         }
         if (PositionDue(idle))
