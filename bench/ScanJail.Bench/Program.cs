@@ -16,6 +16,10 @@ if (args.Contains("--latency") || args.Contains("--soak"))
     return LatencyCommand.Run(args, bans > 0 ? bans : 1000);
 }
 var repoRoot = FindRepoRoot();
+if (args.Length > 0 && args[0] == PublishedJitReplay.ChildFlag)
+{
+    return PublishedJitReplay.Child(args, repoRoot);
+}
 var outDir = StringOption(args, "--out", Path.Combine(repoRoot, "bench", "out"));
 Directory.CreateDirectory(outDir);
 var log = Path.Combine(outDir, $"bench-{lines}.log");
@@ -46,6 +50,7 @@ var stages = new List<Stage>
     new($"  {filters[0].Name} filter alone", () => FilterStage.Run(text.Value, [filters[0]]), runs),
     new($"  {filters[1].Name} filter alone", () => FilterStage.Run(text.Value, [filters[1]]), runs),
     new("engine replay (file source, routers, loop)", () => EngineStage.Run(log, lines, repoRoot), runs),
+    new("engine replay, as published (no tiering)", () => PublishedJitReplay.Run(log, lines), runs),
     new(regexCommand.Name, () => regexCommand.Run(lines), runs),
 };
 foreach (var missing in new[] { fail2ban, ripgrep, ripgrepPcre }.Where(p => !p.IsAvailable))
@@ -58,6 +63,7 @@ stages.RemoveAll(s => s.Runs <= 0); // --peer-runs 0 leaves fail2ban-regex out
 var only = StringOption(args, "--only", "");
 stages.RemoveAll(s => !s.Name.Contains(only, StringComparison.Ordinal));
 
+Stage.PrintEachRun = args.Contains("--per-run");
 // --alloc-sample: which types the measured runs allocate (see AllocationSampler); the warm-up is left out.
 AllocationSampler? sampler = null;
 // Warm-up: JIT and regex compilation in this process, and the page cache for every process.

@@ -8,6 +8,9 @@ internal sealed record Stage(string Name, Func<(TimeSpan Elapsed, long Lines, st
     /// <summary>What each run cost this process's garbage collector (nothing for a stage that runs another program).</summary>
     public List<GcWork> Gc { get; } = [];
 
+    /// <summary>--per-run: each run's figures on standard error as it ends (the warm-up run's first), to see the JIT settle.</summary>
+    public static bool PrintEachRun { get; set; }
+
     public double Median => Results.Select(r => r.Rate).Order().ElementAt(Results.Count / 2);
 
     public void Measure()
@@ -16,6 +19,11 @@ internal sealed record Stage(string Name, Func<(TimeSpan Elapsed, long Lines, st
         var (elapsed, lines, result) = Run();
         Gc.Add(GcWork.Now() - before);
         Results.Add((lines / elapsed.TotalSeconds, result));
+        if (PrintEachRun)
+        {
+            var g = Gc[^1];
+            Console.Error.WriteLine($"{Name}: {lines / elapsed.TotalSeconds:N0} lines/s gen0 {g.Gen0} gen1 {g.Gen1} gen2 {g.Gen2} paused {g.Paused.TotalMilliseconds:F0} ms cpu {g.Cpu.TotalSeconds:F2} {result}");
+        }
     }
 }
 
