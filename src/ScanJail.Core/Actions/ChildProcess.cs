@@ -7,8 +7,8 @@ namespace ScanJail.Core.Actions;
 
 /// <summary>
 /// One command started with <c>posix_spawn</c> (argv as given, never a shell), its standard streams
-/// as pipes, in a process group of its own (so a timeout kills its children too), with every signal
-/// at its default and none blocked. Measured inside the engine, <c>Process.Start</c> took three times
+/// as pipes and no other descriptor open, in a process group of its own (so a timeout kills its children
+/// too), with every signal at its default and none blocked. Measured inside the engine, <c>Process.Start</c> took three times
 /// as long to get a ban command running (docs/latency.md, rounds 5 and 6); this path does only what a
 /// command needs. The child is reaped by a thread of its own that waits for exactly its pid, so
 /// .NET's own SIGCHLD handling (which reaps only the children it started) is not disturbed, and no
@@ -138,6 +138,10 @@ internal sealed unsafe class ChildProcess : IDisposable
             _ = PosixSpawn.FileActionsAddDup2(fileActions, stdin, 0);
             _ = PosixSpawn.FileActionsAddDup2(fileActions, stdout, 1);
             _ = PosixSpawn.FileActionsAddDup2(fileActions, stderr, 2);
+            // Nothing else reaches the command: the engine's descriptors are close-on-exec, but one another thread
+            // opens at the moment of the spawn may not be yet (SQLite sets the flag after its open), and those the
+            // engine inherited from whoever started it need not be.
+            _ = PosixSpawn.FileActionsAddCloseFrom(fileActions, 3);
             _ = PosixSpawn.AttributesInit(attributes);
             _ = PosixSpawn.AttributesSetFlags(attributes, PosixSpawn.SetProcessGroup | PosixSpawn.SetSignalDefaults | PosixSpawn.SetSignalMask);
             _ = PosixSpawn.AttributesSetProcessGroup(attributes, 0);

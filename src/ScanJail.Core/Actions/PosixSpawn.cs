@@ -32,6 +32,10 @@ internal static unsafe partial class PosixSpawn
     [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
     public static partial int FileActionsAddDup2(byte* fileActions, int fd, int newFd);
 
+    // glibc 2.34 and later (Debian 12 has 2.36): closes every descriptor from fd up in the child, before the exec.
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
+    public static partial int FileActionsAddCloseFrom(byte* fileActions, int fd);
+
     [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
     public static partial int FileActionsDestroy(byte* fileActions);
 

@@ -1,10 +1,11 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ScanJail.Core.Actions;
 
 namespace ScanJail.Core.Tests.Actions;
 
 /// <summary>The posix_spawn path for commands, with real processes: what the child gets, exit codes, reaping, killing.</summary>
-public sealed class ChildProcessTests
+public sealed partial class ChildProcessTests
 {
     private static readonly string[] Plain = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
 
@@ -46,14 +47,39 @@ public sealed class ChildProcessTests
 
         Assert.Contains("SigBlk:\t0000000000000000", status, StringComparison.Ordinal);
         Assert.Contains("SigIgn:\t0000000000000000", status, StringComparison.Ordinal);
-        // ls opens one more, the directory it lists. Anything else must be a descriptor the test host itself
-        // holds without close-on-exec (its runner's): the engine's own, and the other ends of the pipes, never leak.
-        var inherited = Directory.GetFiles("/proc/self/fdinfo").Where(f => !CloseOnExec(f)).Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).ToHashSet();
+        // ls opens one more, the directory it lists. Nothing else: not the engine's own descriptors, not the other
+        // ends of the pipes, and not those the test host holds without close-on-exec (its runner's).
         var fds = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
         Assert.Equal([0, 1, 2], fds.Where(fd => fd <= 2));
-        var unexplained = fds.Where(fd => fd > 2 && !inherited.Contains(fd)).ToList();
-        Assert.True(unexplained.Count <= 1, $"descriptors open in the child: {string.Join(' ', fds)}; inherited without close-on-exec: {string.Join(' ', inherited)}");
+        Assert.True(fds.Count(fd => fd > 2) <= 1, $"descriptors open in the child: {string.Join(' ', fds)}");
     }
+
+    [Fact]
+    public async Task A_descriptor_without_close_on_exec_in_the_engine_does_not_reach_the_child()
+    {
+        // A pipe made without O_CLOEXEC: what another thread's open looks like before it sets the flag.
+        var ends = new int[2];
+        Assert.Equal(0, Pipe(ends));
+        try
+        {
+            Assert.False(CloseOnExec($"/proc/self/fdinfo/{ends[0]}"));
+            var (_, listing) = await RunAsync("ls", "/proc/self/fd");
+            var fds = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+            Assert.DoesNotContain(ends[0], fds);
+            Assert.DoesNotContain(ends[1], fds);
+        }
+        finally
+        {
+            _ = Close(ends[0]);
+            _ = Close(ends[1]);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "pipe")]
+    private static partial int Pipe([Out] int[] fds);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 
     // fdinfo's "flags:" is octal; O_CLOEXEC is 02000000.
     private static bool CloseOnExec(string fdinfo)
