@@ -240,21 +240,18 @@ internal sealed class FileReader : IDisposable
 
         context.Counters.Lines.Increment();
         var screened = context.Screen is { } screen && !screen.MayMatch(body);
-        if (context.Sink is { } sink)
-        {
-            // A line to decode is checked by its decoding (one pass); a screened one on its own.
-            var valid = true;
-            var chars = screened ? [] : context.Decode(body, out valid);
-            if (!(screened ? Utf8.IsValid(body) : valid))
-            {
-                context.Counters.InvalidUtf8.Increment();
-            }
-            send = sink.Take(chars, screened, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1);
-            return null;
-        }
-        if (!Utf8.IsValid(body))
+        // A line a sink takes as characters is checked by its decoding (one pass); any other on its own.
+        var decodeHere = context.Sink is not null && !screened;
+        var valid = true;
+        var chars = decodeHere ? context.Decode(body, out valid) : [];
+        if (!(decodeHere ? valid : Utf8.IsValid(body)))
         {
             context.Counters.InvalidUtf8.Increment();
+        }
+        if (context.Sink is { } sink)
+        {
+            send = sink.Take(chars, screened, readAt, reportAs ?? _file, reportAs is null ? LineEnd : -1);
+            return null;
         }
         if (screened)
         {
