@@ -271,8 +271,8 @@ public sealed partial class Engine : IAsyncDisposable
         var target = BanBook.Target(jail, failure.Address);
         // Made once: the ban book and the counter both look the address up by it.
         var key = AddressKey.From(target);
-        // The scan report keeps the address itself, not the banprefix network.
-        var source = ReferenceEquals(target, failure.Address) ? key : AddressKey.From(failure.Address);
+        // The scan report keeps the address itself, not the banprefix network (whose key it makes only for a scan).
+        AddressKey? source = ReferenceEquals(target, failure.Address) ? key : null;
         if (_book.IsBanned(jail.Name, key))
         {
             _scans.Record(in failure, source);

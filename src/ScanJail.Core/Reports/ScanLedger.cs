@@ -48,20 +48,12 @@ public sealed class ScanLedger
     public static bool IsScan(in Failure failure) =>
         failure.Fields.Count > 0 && (failure.Fields.ContainsKey("kind") || failure.Fields.ContainsKey("ports") || failure.Fields.ContainsKey("port"));
 
-    public void Record(in Failure failure)
+    /// <param name="address">The failure's address as a key when the caller has made it (the engine loop); else made here, for a scan only.</param>
+    public void Record(in Failure failure, AddressKey? address = null)
     {
         if (IsScan(in failure))
         {
-            Add(in failure, AddressKey.From(failure.Address));
-        }
-    }
-
-    /// <summary>The same, with the failure's address as a key (the engine loop has made it already).</summary>
-    public void Record(in Failure failure, AddressKey address)
-    {
-        if (IsScan(in failure))
-        {
-            Add(in failure, address);
+            Add(in failure, address ?? AddressKey.From(failure.Address));
         }
     }
 
