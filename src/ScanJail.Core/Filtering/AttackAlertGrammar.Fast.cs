@@ -71,20 +71,7 @@ public static partial class AttackAlertGrammar
     private static readonly string[] KnownKeys = ["src", "dport", "port", "proto", "kind", "mode", "ports", "ip", "dst", "sport", "summary", "probes"];
 
     // The key at this place on the last line first (a listener writes its keys in one order), then the known keys.
-    private static string KeyText(int place, ReadOnlySpan<char> key)
-    {
-        var last = _lastKeys ??= new string?[8];
-        if (place < last.Length && last[place] is { } kept && key.SequenceEqual(kept))
-        {
-            return kept;
-        }
-        var text = KnownKey(key);
-        if (place < last.Length)
-        {
-            last[place] = text;
-        }
-        return text;
-    }
+    private static string KeyText(int place, ReadOnlySpan<char> key) => Kept(ref _lastKeys, place, key, knownKey: true);
 
     [ThreadStatic]
     private static string?[]? _lastKeys;
@@ -104,22 +91,27 @@ public static partial class AttackAlertGrammar
     // The value of the pair at this place on the last line, when it is the same (a listener's protocol, kind, mode
     // and own address repeat line after line): a string made once, not once per line. Strings are immutable, so
     // lines may share one; a value that changes is made as before.
-    private static string ValueText(int place, ReadOnlySpan<char> value)
-    {
-        var last = _lastValues ??= new string?[8];
-        if (place >= last.Length)
-        {
-            return value.ToString();
-        }
-        if (last[place] is { } kept && value.SequenceEqual(kept))
-        {
-            return kept;
-        }
-        return last[place] = value.ToString();
-    }
+    private static string ValueText(int place, ReadOnlySpan<char> value) => Kept(ref _lastValues, place, value, knownKey: false);
 
     [ThreadStatic]
     private static string?[]? _lastValues;
+
+    // The string kept for this place from the last line when the text is the same; else the text's string (a known
+    // key's own for a key), kept for the next line. Places past the eighth are not kept.
+    private static string Kept(ref string?[]? lastOnThread, int place, ReadOnlySpan<char> text, bool knownKey)
+    {
+        var last = lastOnThread ??= new string?[8];
+        if (place < last.Length && last[place] is { } kept && text.SequenceEqual(kept))
+        {
+            return kept;
+        }
+        var made = knownKey ? KnownKey(text) : text.ToString();
+        if (place < last.Length)
+        {
+            last[place] = made;
+        }
+        return made;
+    }
 
     private static bool IsKey(ReadOnlySpan<char> key)
     {
