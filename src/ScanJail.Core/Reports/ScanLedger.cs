@@ -17,9 +17,22 @@ public sealed class ScanLedger
     public const int MaxSources = 10_000;
     public const int MaxPortsPerSource = 131_072;
 
-    // Keyed by the address as a value (the engine has the key already; an IPAddress object costs a virtual
-    // hash and comparison per attackalert failure).
-    private readonly Dictionary<AddressKey, Entry> _entries = [];
+    // The sources in slots of one array of structs, found by their address as a value: no object per source but
+    // its ports. A replay's ledger of 10,000 sources was seven objects each (the entry, its address, three text
+    // sets, the port set and its array), and carrying them from one GC generation to the next was about half of
+    // the collector's pauses in a replay (docs/performance.md, round 11). The source that evicts another takes its
+    // slot, so the slots keep the order a dictionary's entries had.
+    private readonly Dictionary<AddressKey, int> _slots = [];
+    private Source[] _sources = new Source[16];
+    private PortSet?[] _ports = new PortSet?[16];
+    private int _count;
+
+    // Protocols, kinds and jails: a bit each for the first 64 distinct texts, shared by every source; a text
+    // past them goes to a set of the source's own, kept here by slot and kind (never in an ordinary log).
+    private readonly TextBits _protocols = new();
+    private readonly TextBits _kinds = new();
+    private readonly TextBits _jails = new();
+    private readonly Dictionary<(int Slot, TextKind Kind), TextSet> _moreTexts = [];
 
     // The sources by last seen, oldest first, for eviction in O(log n): a scan of every source per new
     // one (at the bound, every new source) was most of the engine's time on a log with more sources.
@@ -27,7 +40,7 @@ public sealed class ScanLedger
     // a source taken from the head whose time has moved since is queued again under its time now, and
     // the first taken whose time has not moved is the least recently seen. (Queueing it again at every
     // move was a heap operation per failure.) Ties go to the source that reached its time first.
-    private readonly PriorityQueue<Entry, SeenAt> _byLastSeen = new();
+    private readonly PriorityQueue<int, SeenAt> _byLastSeen = new();
     private readonly int _capacity;
     private long _order;
 
@@ -37,9 +50,13 @@ public sealed class ScanLedger
     }
 
     /// <summary>A ledger of at most <paramref name="capacity"/> sources (tests; the engine's holds <see cref="MaxSources"/>).</summary>
-    internal ScanLedger(int capacity) => _capacity = capacity;
+    internal ScanLedger(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _capacity = capacity;
+    }
 
-    public int Count => _entries.Count;
+    public int Count => _slots.Count;
 
     /// <summary>The captures the ledger reads: a jail whose filter may capture one keeps its captures (<see cref="Engine.JailBuilder"/>).</summary>
     public static bool ReadsField(string name) => name is "kind" or "ports" or "port" or "proto";
@@ -59,84 +76,143 @@ public sealed class ScanLedger
 
     private void Add(in Failure failure, AddressKey address)
     {
-        var entry = EntryFor(address, failure.Address, failure.Time);
-        if (failure.Time > entry.LastSeen)
+        var slot = SlotFor(address, failure.Time);
+        ref var source = ref _sources[slot];
+        if (failure.Time > source.LastSeen)
         {
-            entry.LastSeen = failure.Time;
-            entry.SeenOrder = _order++;
+            source.LastSeen = failure.Time;
+            source.SeenOrder = _order++;
         }
-        entry.Probes++;
-        entry.Jails.Add(failure.Jail);
+        source.Probes++;
+        AddText(slot, ref source.Jails, TextKind.Jail, failure.Jail);
         if (failure.Fields.TryGetValue("proto", out var proto) && proto.Length <= 8)
         {
-            entry.Protocols.Add(proto);
+            AddText(slot, ref source.Protocols, TextKind.Protocol, proto);
         }
         if (failure.Fields.TryGetValue("kind", out var kind) && kind.Length <= 16)
         {
-            entry.Kinds.Add(kind);
+            AddText(slot, ref source.Kinds, TextKind.Kind, kind);
         }
         if (failure.Fields.TryGetValue("port", out var port) && int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p)
-            && p is > 0 and < 65536 && entry.Ports.Count < MaxPortsPerSource)
+            && p is > 0 and < 65536)
         {
-            entry.Ports.Add(p);
+            var ports = _ports[slot] ??= new PortSet();
+            if (ports.Count < MaxPortsPerSource)
+            {
+                ports.Add(p);
+            }
         }
     }
 
     public void RecordBan(IPAddress address, DateTimeOffset start, DateTimeOffset? end)
     {
-        if (!_entries.TryGetValue(AddressKey.From(address), out var entry))
+        if (!_slots.TryGetValue(AddressKey.From(address), out var slot))
         {
             return;
         }
-        entry.Bans++;
-        entry.BanStart = start;
-        entry.BanEnd = end;
+        ref var source = ref _sources[slot];
+        source.Bans++;
+        source.BanStart = start;
+        source.BanEnd = end;
         if (end is { } e)
         {
-            entry.BannedFor += e - start;
+            source.BannedFor += e - start;
         }
     }
 
     /// <param name="bannedUntil">The end of the ban in force for an address (null: permanent), or absent when none.</param>
     public ScanReport Report(DateTimeOffset since, DateTimeOffset now, Func<IPAddress, (bool Banned, DateTimeOffset? Until)> bannedUntil, int top)
     {
-        var seen = _entries.Values.Where(e => e.LastSeen >= since).ToList();
+        var seen = Enumerable.Range(0, _count).Where(slot => _sources[slot].LastSeen >= since).ToList();
         var sources = seen
-            .OrderByDescending(e => e.Probes).ThenBy(e => e.FirstSeen)
+            .OrderByDescending(slot => _sources[slot].Probes).ThenBy(slot => _sources[slot].FirstSeen)
             .Take(top)
-            .Select(e =>
+            .Select(slot =>
             {
-                var (banned, until) = bannedUntil(e.Address);
-                return new ScanSource(e.Address.ToString(), e.FirstSeen, e.LastSeen, e.Probes, e.Ports.Count, Ranges(e.Ports),
-                    [.. e.Protocols.Order(StringComparer.Ordinal)], [.. e.Kinds.Order(StringComparer.Ordinal)], [.. e.Jails.Order(StringComparer.Ordinal)],
+                var e = _sources[slot];
+                var address = e.Key.ToAddress();
+                var (banned, until) = bannedUntil(address);
+                var ports = _ports[slot];
+                return new ScanSource(address.ToString(), e.FirstSeen, e.LastSeen, e.Probes, ports?.Count ?? 0, ports is null ? "" : Ranges(ports),
+                    Texts(slot, e.Protocols, TextKind.Protocol), Texts(slot, e.Kinds, TextKind.Kind), Texts(slot, e.Jails, TextKind.Jail),
                     e.Bans, e.BannedFor, banned ? until : null, banned);
             })
             .ToList();
         return new ScanReport(since, now, seen.Count, sources);
     }
 
-    private Entry EntryFor(AddressKey key, IPAddress address, DateTimeOffset time)
+    private int SlotFor(AddressKey key, DateTimeOffset time)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        if (_slots.TryGetValue(key, out var slot))
         {
-            return entry;
+            return slot;
         }
-        if (_entries.Count >= _capacity)
+        slot = _slots.Count >= _capacity ? Evict() : NewSlot();
+        _sources[slot] = new Source { Key = key, FirstSeen = time, LastSeen = time, SeenOrder = _order++ };
+        _slots[key] = slot;
+        _byLastSeen.Enqueue(slot, SeenAt.Of(in _sources[slot]));
+        return slot;
+    }
+
+    private int NewSlot()
+    {
+        if (_count == _sources.Length)
         {
-            while (_byLastSeen.TryDequeue(out var oldest, out var queued))
+            Array.Resize(ref _sources, _count * 2);
+            Array.Resize(ref _ports, _count * 2);
+        }
+        return _count++;
+    }
+
+    // The least recently seen source's slot, emptied for the next source.
+    private int Evict()
+    {
+        while (_byLastSeen.TryDequeue(out var slot, out var queued))
+        {
+            ref var oldest = ref _sources[slot];
+            if (queued == SeenAt.Of(in oldest))
             {
-                if (queued == SeenAt.Of(oldest))
-                {
-                    _entries.Remove(oldest.Key);
-                    break;
-                }
-                _byLastSeen.Enqueue(oldest, SeenAt.Of(oldest));
+                _slots.Remove(oldest.Key);
+                _ports[slot] = null;
+                _moreTexts.Remove((slot, TextKind.Protocol));
+                _moreTexts.Remove((slot, TextKind.Kind));
+                _moreTexts.Remove((slot, TextKind.Jail));
+                return slot;
             }
+            _byLastSeen.Enqueue(slot, SeenAt.Of(in oldest));
         }
-        entry = new Entry(key, address, time) { SeenOrder = _order++ };
-        _entries[key] = entry;
-        _byLastSeen.Enqueue(entry, SeenAt.Of(entry));
-        return entry;
+        throw new InvalidOperationException("the scan ledger is full and has no source queued");
+    }
+
+    private void AddText(int slot, ref ulong bits, TextKind kind, string text)
+    {
+        if (Table(kind).TryBit(text, out var bit))
+        {
+            bits |= 1UL << bit;
+            return;
+        }
+        if (!_moreTexts.TryGetValue((slot, kind), out var more))
+        {
+            _moreTexts[(slot, kind)] = more = new TextSet();
+        }
+        more.Add(text);
+    }
+
+    private TextBits Table(TextKind kind) => kind switch
+    {
+        TextKind.Protocol => _protocols,
+        TextKind.Kind => _kinds,
+        _ => _jails,
+    };
+
+    private string[] Texts(int slot, ulong bits, TextKind kind)
+    {
+        var texts = Table(kind).Texts(bits);
+        if (_moreTexts.TryGetValue((slot, kind), out var more))
+        {
+            texts = texts.Concat(more);
+        }
+        return [.. texts.Order(StringComparer.Ordinal)];
     }
 
     private static string Ranges(PortSet ports)
@@ -168,33 +244,39 @@ public sealed class ScanLedger
         start == end ? start.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{start}-{end}");
 
     /// <summary>
-    /// An entry's place in the eviction order: its last-seen time (UTC ticks) and the order it reached it in.
+    /// A source's place in the eviction order: its last-seen time (UTC ticks) and the order it reached it in.
     /// A struct of its own, not a tuple of a <see cref="DateTimeOffset"/> and a long: the queue's default
     /// comparison of it is compiled in.
     /// </summary>
     private readonly record struct SeenAt(long Ticks, long Order) : IComparable<SeenAt>
     {
-        public static SeenAt Of(Entry entry) => new(entry.LastSeen.UtcTicks, entry.SeenOrder);
+        public static SeenAt Of(in Source source) => new(source.LastSeen.UtcTicks, source.SeenOrder);
 
         public int CompareTo(SeenAt other) => Ticks != other.Ticks ? Ticks.CompareTo(other.Ticks) : Order.CompareTo(other.Order);
     }
 
-    private sealed class Entry(AddressKey key, IPAddress address, DateTimeOffset firstSeen)
+    private enum TextKind
     {
-        public AddressKey Key { get; } = key;
-        public IPAddress Address { get; } = address;
-        public DateTimeOffset FirstSeen { get; } = firstSeen;
-        public DateTimeOffset LastSeen { get; set; } = firstSeen;
+        Protocol,
+        Kind,
+        Jail,
+    }
+
+    /// <summary>One source, values only: its ports are in <see cref="_ports"/>, its texts bits of the ledger's tables.</summary>
+    private struct Source
+    {
+        public AddressKey Key;
+        public DateTimeOffset FirstSeen;
+        public DateTimeOffset LastSeen;
         /// <summary>When <see cref="LastSeen"/> was last set, in the ledger's order of events (ties between equal times).</summary>
-        public long SeenOrder { get; set; }
-        public long Probes { get; set; }
-        public PortSet Ports { get; } = new();
-        public TextSet Protocols { get; } = new();
-        public TextSet Kinds { get; } = new();
-        public TextSet Jails { get; } = new();
-        public int Bans { get; set; }
-        public TimeSpan BannedFor { get; set; }
-        public DateTimeOffset? BanStart { get; set; }
-        public DateTimeOffset? BanEnd { get; set; }
+        public long SeenOrder;
+        public long Probes;
+        public ulong Protocols;
+        public ulong Kinds;
+        public ulong Jails;
+        public int Bans;
+        public TimeSpan BannedFor;
+        public DateTimeOffset? BanStart;
+        public DateTimeOffset? BanEnd;
     }
 }

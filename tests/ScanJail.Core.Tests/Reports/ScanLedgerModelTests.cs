@@ -85,4 +85,35 @@ public sealed class ScanLedgerModelTests
             return kept.Count == expected.Count && expected.All(e => kept.TryGetValue(e.Key, out var k) && k == e.Value);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
     }
+
+    [Fact]
+    public void Texts_past_the_shared_bits_are_kept_per_source_and_leave_with_it()
+    {
+        // The first 64 distinct kinds get a bit shared by all sources; the ones after are each source's own.
+        var ledger = new ScanLedger(capacity: 2);
+        Failure Alert(string address, int second, string kind, string jail = "portscan") =>
+            new(jail, IPAddress.Parse(address), Start.AddSeconds(second),
+                new Dictionary<string, string> { ["port"] = "22", ["proto"] = "tcp", ["kind"] = kind }, "line");
+        var kinds = Enumerable.Range(0, TextBits.Capacity + 6).Select(i => $"k{i:D2}").ToArray();
+        foreach (var kind in kinds)
+        {
+            ledger.Record(Alert("192.0.2.1", 1, kind));
+        }
+        ledger.Record(Alert("192.0.2.2", 2, kinds[^1], jail: "other"));
+        ledger.Record(Alert("192.0.2.2", 2, kinds[0]));
+
+        var report = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => (false, null), top: 10).Sources.ToDictionary(s => s.Address);
+        Assert.Equal(kinds, report["192.0.2.1"].Kinds);
+        Assert.Equal(["portscan"], report["192.0.2.1"].Jails);
+        Assert.Equal([kinds[0], kinds[^1]], report["192.0.2.2"].Kinds);
+        Assert.Equal(["other", "portscan"], report["192.0.2.2"].Jails);
+
+        // A third source takes the place of the least recently seen (192.0.2.1): none of its kinds come with the place.
+        ledger.Record(Alert("192.0.2.3", 3, "syn"));
+        report = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => (false, null), top: 10).Sources.ToDictionary(s => s.Address);
+        Assert.Equal(["192.0.2.2", "192.0.2.3"], report.Keys.Order());
+        Assert.Equal(["syn"], report["192.0.2.3"].Kinds);
+        Assert.Equal(1, report["192.0.2.3"].Probes);
+        Assert.Equal("22", report["192.0.2.3"].Ports);
+    }
 }
