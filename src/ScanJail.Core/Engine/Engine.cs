@@ -262,15 +262,16 @@ public sealed partial class Engine : IAsyncDisposable
         {
             return; // the jail went away in a reload
         }
-        if (jail.Ignore.Contains(failure.Address))
+        // Made once: the ignore list, the ban book and the counter all look the address up by it.
+        var addressKey = AddressKey.From(failure.Address);
+        if (jail.Ignore.Contains(addressKey))
         {
             Counters.FailuresIgnoredAddress.Increment();
             return;
         }
         // With banprefix, failures count per network and the ban covers it.
         var target = BanBook.Target(jail, failure.Address);
-        // Made once: the ban book and the counter both look the address up by it.
-        var key = AddressKey.From(target);
+        var key = ReferenceEquals(target, failure.Address) ? addressKey : AddressKey.From(target);
         // The scan report keeps the address itself, not the banprefix network (whose key it makes only for a scan).
         AddressKey? source = ReferenceEquals(target, failure.Address) ? key : null;
         if (_book.IsBanned(jail.Name, key))
