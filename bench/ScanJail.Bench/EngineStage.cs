@@ -14,6 +14,9 @@ internal static class EngineStage
 {
     public static (TimeSpan Elapsed, long Lines, string Result) Run(string log, int lines, string repoRoot)
     {
+        // The jail file is in a folder of its own, where a relative path would name no file: the engine would wait
+        // for it, and the run for lines that never come (`--out out`).
+        log = Path.GetFullPath(log);
         var dir = Directory.CreateTempSubdirectory("scanjail-bench-");
         try
         {
