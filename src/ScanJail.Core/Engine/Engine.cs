@@ -272,11 +272,9 @@ public sealed partial class Engine : IAsyncDisposable
         // With banprefix, failures count per network and the ban covers it.
         var target = BanBook.Target(jail, failure.Address);
         var key = ReferenceEquals(target, failure.Address) ? addressKey : AddressKey.From(target);
-        // The scan report keeps the address itself, not the banprefix network (whose key it makes only for a scan).
-        AddressKey? source = ReferenceEquals(target, failure.Address) ? key : null;
         if (_book.IsBanned(jail.Name, key))
         {
-            _scans.Record(in failure, source);
+            _scans.Record(in failure, addressKey);
             Counters.FailuresWhileBanned.Increment();
             return;
         }
@@ -294,8 +292,9 @@ public sealed partial class Engine : IAsyncDisposable
             jail.Recent.Add(target, failure.Line);
         }
         var made = ban ? _book.Ban(jail, target, failures, failure.Fields, lines: jail.KeepsLines ? jail.Recent.Take(target) : []) : null;
-        // The scan report's bookkeeping (a new source's entry) after the ban: the drop does not wait for it.
-        _scans.Record(in failure, source);
+        // The scan report's bookkeeping (a new source's entry) after the ban: the drop does not wait for it. It keeps
+        // the address itself, not the banprefix network.
+        _scans.Record(in failure, addressKey);
         if (made is not null)
         {
             Counters.Bans.Increment();
