@@ -76,7 +76,8 @@ public sealed class IgnoreList
             var key = AddressKey.From(network.Network);
             if (key.IsIPv4)
             {
-                var mask = network.PrefixLength == 0 ? 0UL : (0xFFFF_FFFFUL << (32 - network.PrefixLength)) & 0xFFFF_FFFFUL;
+                // An IPv4 address is the key's low 32 bits.
+                var mask = Bits(network.PrefixLength) >> 32;
                 return new NetworkKey(true, 0, key.Low & mask, 0, mask);
             }
             var maskHigh = Bits(Math.Min(network.PrefixLength, 64));

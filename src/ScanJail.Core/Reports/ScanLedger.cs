@@ -25,7 +25,6 @@ public sealed class ScanLedger
     private readonly Dictionary<AddressKey, int> _slots = [];
     private Source[] _sources = new Source[16];
     private PortSet?[] _ports = new PortSet?[16];
-    private int _count;
 
     // Protocols, kinds and jails: a bit each for the first 64 distinct texts, shared by every source; a text
     // past them goes to a set of the source's own, kept here by slot and kind (never in an ordinary log).
@@ -123,7 +122,7 @@ public sealed class ScanLedger
     /// <param name="bannedUntil">The end of the ban in force for an address (null: permanent), or absent when none.</param>
     public ScanReport Report(DateTimeOffset since, DateTimeOffset now, Func<IPAddress, (bool Banned, DateTimeOffset? Until)> bannedUntil, int top)
     {
-        var seen = Enumerable.Range(0, _count).Where(slot => _sources[slot].LastSeen >= since).ToList();
+        var seen = Enumerable.Range(0, _slots.Count).Where(slot => _sources[slot].LastSeen >= since).ToList();
         var sources = seen
             .OrderByDescending(slot => _sources[slot].Probes).ThenBy(slot => _sources[slot].FirstSeen)
             .Take(top)
@@ -154,14 +153,17 @@ public sealed class ScanLedger
         return slot;
     }
 
+    // Below the bound every slot up to the sources' count is taken (a slot is emptied only for the source that
+    // evicts its owner), so the next one is that count.
     private int NewSlot()
     {
-        if (_count == _sources.Length)
+        var slot = _slots.Count;
+        if (slot == _sources.Length)
         {
-            Array.Resize(ref _sources, _count * 2);
-            Array.Resize(ref _ports, _count * 2);
+            Array.Resize(ref _sources, slot * 2);
+            Array.Resize(ref _ports, slot * 2);
         }
-        return _count++;
+        return slot;
     }
 
     // The least recently seen source's slot, emptied for the next source.
