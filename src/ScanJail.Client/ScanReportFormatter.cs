@@ -34,6 +34,10 @@ public static class ScanReportFormatter
             var now = s.BannedNow
                 ? s.BannedUntil is { } until ? $"banned until {Time(until, zone)}" : "banned permanently"
                 : "not banned now";
+            if (s.BannedNow && s.BannedAs is { } network)
+            {
+                now += $" (its network {Clean(network)})";
+            }
             text.Append(CultureInfo.InvariantCulture, $"  bans:    {s.Bans}, {DurationText.Format(s.BannedFor)} in all; {now}\n");
         }
         return text.ToString();

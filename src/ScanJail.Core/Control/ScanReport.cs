@@ -5,7 +5,8 @@ public sealed record ScanReport(DateTimeOffset Since, DateTimeOffset Now, int To
 
 /// <summary>
 /// One source: when it was seen, how many probes, which ports (as ranges, <c>1-1024,8080</c>),
-/// protocols and scan kinds, and its bans (how many, how long in all, and the one in force if any).
+/// protocols and scan kinds, and its bans (how many its probes set off, how long in all, and the one in force if
+/// any: its own, or a network's that covers it, named in <see cref="BannedAs"/>).
 /// </summary>
 public sealed record ScanSource(
     string Address,
@@ -20,4 +21,5 @@ public sealed record ScanSource(
     int Bans,
     TimeSpan BannedFor,
     DateTimeOffset? BannedUntil,
-    bool BannedNow);
+    bool BannedNow,
+    string? BannedAs = null);

@@ -112,16 +112,8 @@ public sealed partial class Engine : IEngineControl
     public ScanReport GetScanReport(TimeSpan since, int top) => OnLoop(() =>
     {
         var now = _time.GetUtcNow();
-        var active = new Dictionary<IPAddress, DateTimeOffset?>();
-        foreach (var ban in _book.Active)
-        {
-            // The longest ban in force wins (null end: permanent).
-            if (!active.TryGetValue(ban.Address, out var until) || (until is not null && (ban.End is null || ban.End > until)))
-            {
-                active[ban.Address] = ban.End;
-            }
-        }
-        return _scans.Report(now - since, now, a => active.TryGetValue(a, out var until) ? (true, until) : (false, null), top);
+        var inForce = new BansInForce(_book.Active);
+        return _scans.Report(now - since, now, inForce.Covering, top);
     }).GetAwaiter().GetResult();
 
     /// <summary>

@@ -298,7 +298,7 @@ public sealed partial class Engine : IAsyncDisposable
         if (made is not null)
         {
             Counters.Bans.Increment();
-            _scans.RecordBan(target, made.Start, made.End);
+            _scans.RecordBan(addressKey, made.Start, made.End);
         }
     }
 

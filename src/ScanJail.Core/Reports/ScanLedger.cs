@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using ScanJail.Core.Bans;
 using ScanJail.Core.Control;
 using ScanJail.Core.Jails;
 
@@ -103,9 +104,13 @@ public sealed class ScanLedger
         }
     }
 
-    public void RecordBan(IPAddress address, DateTimeOffset start, DateTimeOffset? end)
+    /// <summary>
+    /// A ban that <paramref name="address"/>'s probes set off. Under a banprefix that is the network's ban, counted for
+    /// the source whose failure made it; the other sources it covers show it as the ban in force (<see cref="Report"/>).
+    /// </summary>
+    public void RecordBan(AddressKey address, DateTimeOffset start, DateTimeOffset? end)
     {
-        if (!_slots.TryGetValue(AddressKey.From(address), out var slot))
+        if (!_slots.TryGetValue(address, out var slot))
         {
             return;
         }
@@ -119,8 +124,8 @@ public sealed class ScanLedger
         }
     }
 
-    /// <param name="bannedUntil">The end of the ban in force for an address (null: permanent), or absent when none.</param>
-    public ScanReport Report(DateTimeOffset since, DateTimeOffset now, Func<IPAddress, (bool Banned, DateTimeOffset? Until)> bannedUntil, int top)
+    /// <param name="banInForce">The ban in force that covers an address (its own or its network's), or null.</param>
+    public ScanReport Report(DateTimeOffset since, DateTimeOffset now, Func<IPAddress, Ban?> banInForce, int top)
     {
         var seen = Enumerable.Range(0, _slots.Count).Where(slot => _sources[slot].LastSeen >= since).ToList();
         var sources = seen
@@ -130,11 +135,11 @@ public sealed class ScanLedger
             {
                 var e = _sources[slot];
                 var address = e.Key.ToAddress();
-                var (banned, until) = bannedUntil(address);
+                var ban = banInForce(address);
                 var ports = _ports[slot];
                 return new ScanSource(address.ToString(), e.FirstSeen, e.LastSeen, e.Probes, ports?.Count ?? 0, ports is null ? "" : Ranges(ports),
                     Texts(slot, e.Protocols, TextKind.Protocol), Texts(slot, e.Kinds, TextKind.Kind), Texts(slot, e.Jails, TextKind.Jail),
-                    e.Bans, e.BannedFor, banned ? until : null, banned);
+                    e.Bans, e.BannedFor, ban?.End, ban is not null, ban?.Prefix is null ? null : ban.Target);
             })
             .ToList();
         return new ScanReport(since, now, seen.Count, sources);

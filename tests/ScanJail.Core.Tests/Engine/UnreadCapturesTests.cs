@@ -93,7 +93,7 @@ public sealed class UnreadCapturesTests : IDisposable
             Assert.True(found.Fields is { Count: > 0 }, $"{jail}: no captures");
             ledger.Record(new Failure(jail, found.Address!, Now, found.Fields!, "", null));
         }
-        var report = ledger.Report(Now.AddHours(-1), Now, _ => (false, null), 10);
+        var report = ledger.Report(Now.AddHours(-1), Now, _ => null, 10);
         Assert.Equal(2, ledger.Count);
         Assert.Contains(report.Sources, s => s.Address == "192.0.2.2" && s.Ports == "443");
         Assert.Contains(report.Sources, s => s.Address == "192.0.2.3" && s.Ports == "53" && s.Protocols.Contains("udp"));

@@ -79,7 +79,7 @@ public sealed class ScanLedgerModelTests
                 }
                 model[address] = (entry.Last, entry.Order, entry.Probes + 1, entry.Ports);
             }
-            var report = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => (false, null), top: 100);
+            var report = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => null, top: 100);
             var kept = report.Sources.ToDictionary(s => s.Address, s => (s.LastSeen, s.Probes, s.PortCount));
             var expected = model.ToDictionary(e => e.Key, e => (e.Value.Last, (long)e.Value.Probes, e.Value.Ports.Count));
             return kept.Count == expected.Count && expected.All(e => kept.TryGetValue(e.Key, out var k) && k == e.Value);
@@ -102,7 +102,7 @@ public sealed class ScanLedgerModelTests
         ledger.Record(Alert("192.0.2.2", 2, kinds[^1], jail: "other"));
         ledger.Record(Alert("192.0.2.2", 2, kinds[0]));
 
-        var report = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => (false, null), top: 10).Sources.ToDictionary(s => s.Address);
+        var report = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => null, top: 10).Sources.ToDictionary(s => s.Address);
         Assert.Equal(kinds, report["192.0.2.1"].Kinds);
         Assert.Equal(["portscan"], report["192.0.2.1"].Jails);
         Assert.Equal([kinds[0], kinds[^1]], report["192.0.2.2"].Kinds);
@@ -110,7 +110,7 @@ public sealed class ScanLedgerModelTests
 
         // A third source takes the place of the least recently seen (192.0.2.1): none of its kinds come with the place.
         ledger.Record(Alert("192.0.2.3", 3, "syn"));
-        report = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => (false, null), top: 10).Sources.ToDictionary(s => s.Address);
+        report = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => null, top: 10).Sources.ToDictionary(s => s.Address);
         Assert.Equal(["192.0.2.2", "192.0.2.3"], report.Keys.Order());
         Assert.Equal(["syn"], report["192.0.2.3"].Kinds);
         Assert.Equal(1, report["192.0.2.3"].Probes);

@@ -1,4 +1,5 @@
 using System.Net;
+using ScanJail.Core.Bans;
 using ScanJail.Core.Jails;
 using ScanJail.Core.Reports;
 
@@ -21,9 +22,9 @@ public sealed class ScanLedgerTests
             ledger.Record(Alert("203.0.113.5", p == 50 ? 8080 : p, p % 2 == 0 ? "syn" : "fin", Start.AddSeconds(p)));
         }
         ledger.Record(Alert("198.51.100.7", 53, "udp", Start, "udp"));
-        ledger.RecordBan(IPAddress.Parse("203.0.113.5"), Start.AddSeconds(1), Start.AddHours(1).AddSeconds(1));
-        var report = ledger.Report(Start.AddMinutes(-1), Start.AddMinutes(5),
-            a => a.Equals(IPAddress.Parse("203.0.113.5")) ? (true, Start.AddHours(1)) : (false, null), top: 10);
+        ledger.RecordBan(AddressKey.From(IPAddress.Parse("203.0.113.5")), Start.AddSeconds(1), Start.AddHours(1).AddSeconds(1));
+        var inForce = new Ban("portscan", IPAddress.Parse("203.0.113.5"), Start, Start.AddHours(1), 1, 1, new Dictionary<string, string>());
+        var report = ledger.Report(Start.AddMinutes(-1), Start.AddMinutes(5), a => a.Equals(inForce.Address) ? inForce : null, top: 10);
         Assert.Equal(2, report.TotalSources);
         var first = report.Sources[0];
         Assert.Equal(("203.0.113.5", 100, "1-49,51-100,8080", 100L), (first.Address, first.PortCount, first.Ports, first.Probes));
@@ -39,7 +40,7 @@ public sealed class ScanLedgerTests
         ledger.Record(Alert("203.0.113.5", 22, "syn", Start));
         ledger.Record(Alert("203.0.113.6", 22, "syn", Start.AddHours(2)));
         ledger.Record(new Failure("ssh", IPAddress.Parse("203.0.113.9"), Start.AddHours(2), new Dictionary<string, string> { ["user"] = "root" }, "line"));
-        var report = ledger.Report(Start.AddHours(1), Start.AddHours(3), _ => (false, null), top: 10);
+        var report = ledger.Report(Start.AddHours(1), Start.AddHours(3), _ => null, top: 10);
         Assert.Equal("203.0.113.6", Assert.Single(report.Sources).Address);
     }
 
@@ -67,7 +68,7 @@ public sealed class ScanLedgerTests
         ledger.Record(Alert(Address(0), 23, "syn", Start.AddHours(10)));
         ledger.Record(Alert(Address(ScanLedger.MaxSources), 22, "syn", Start.AddHours(11)));
         ledger.Record(Alert(Address(ScanLedger.MaxSources + 1), 22, "syn", Start.AddHours(12)));
-        var kept = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => (false, null), top: ScanLedger.MaxSources * 2)
+        var kept = ledger.Report(Start.AddDays(-1), Start.AddDays(1), _ => null, top: ScanLedger.MaxSources * 2)
             .Sources.Select(s => s.Address).ToHashSet();
         Assert.Equal(ScanLedger.MaxSources, kept.Count);
         Assert.Contains(Address(0), kept);
