@@ -6,7 +6,7 @@ namespace ScanJail.Core.Bans;
 
 /// <summary>
 /// The bans in force, asked which one covers an address: a ban of the address itself, or of a network that holds
-/// it (a jail's <c>banprefix</c>, a manual ban of a CIDR). Of several, the longest wins (a permanent one first).
+/// it (a jail's <c>banprefix</c>). Of several, the longest wins (a permanent one first).
 /// Built once per question from the ban book's active bans (the scan report); a network is found by masking the
 /// address with each prefix length in force for its family, so the cost per address is one lookup per length.
 /// </summary>
