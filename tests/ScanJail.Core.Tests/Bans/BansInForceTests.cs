@@ -7,8 +7,8 @@ using ScanJail.Core.Net;
 namespace ScanJail.Core.Tests.Bans;
 
 /// <summary>
-/// The scan report's question to the active bans: which ban covers an address, its own or a network's (banprefix,
-/// a manual CIDR ban), the longest of several. Over random bans its answer is the one found by asking every ban
+/// The scan report's question to the active bans: which ban covers an address, its own or a network's (banprefix), the
+/// longest of several. Over random bans its answer is the one found by asking every ban
 /// (<see cref="IpNetwork.Contains"/> for a network, equality for an address).
 /// </summary>
 public sealed class BansInForceTests
