@@ -32,16 +32,15 @@ public sealed partial class SqliteStore
     {
         lock (_gate)
         {
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT jail, ip, MAX(start_ms) FROM ban_history WHERE start_ms >= $since GROUP BY jail, ip";
-            Bind(cmd, ("$since", since.ToUnixTimeMilliseconds()));
-            using var reader = cmd.ExecuteReader();
+            using var rows = new RawStatement(_connection, "SELECT jail, ip, MAX(start_ms) FROM ban_history WHERE start_ms >= ?1 GROUP BY jail, ip");
+            rows.Int64(1, since.ToUnixTimeMilliseconds());
+            var text = new StoredText();
             var list = new List<(string, IPAddress, DateTimeOffset)>();
-            while (reader.Read())
+            while (rows.NextRow())
             {
-                if (AddressParser.TryParse(reader.GetString(1), out var address))
+                if (StoredText.TryAddress(rows.ColumnUtf8(1), out var address))
                 {
-                    list.Add((reader.GetString(0), address, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                    list.Add((text.Name(rows.ColumnUtf8(0)), address, DateTimeOffset.FromUnixTimeMilliseconds(rows.ColumnInt64(2))));
                 }
             }
             return list;
@@ -68,15 +67,25 @@ public sealed partial class SqliteStore
         return Convert.ToInt32(_countHistory.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    // Every (jail, ip) of the history, read over its index when the store opens (no one else holds it yet).
+    // Every (jail, ip) of the history, read over its index when the store opens (no one else holds it yet), as UTF-8:
+    // the hash is of the text, decoded on the stack (a string per column was most of the time with 100,000 pairs).
     private void LoadHistoryKeys()
     {
-        using var cmd = Command();
-        cmd.CommandText = "SELECT DISTINCT jail, ip FROM ban_history";
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        using var rows = new RawStatement(_connection, "SELECT DISTINCT jail, ip FROM ban_history");
+        var text = new StoredText();
+        Span<char> address = stackalloc char[AddressLength];
+        while (rows.NextRow())
         {
-            _history.Add(reader.GetString(0), reader.GetString(1));
+            var jail = text.Name(rows.ColumnUtf8(0));
+            var ip = rows.ColumnUtf8(1);
+            if (StoredText.TryDecode(ip, address, out var length))
+            {
+                _history.Add(jail, address[..length]);
+            }
+            else
+            {
+                _history.Add(jail, System.Text.Encoding.UTF8.GetString(ip)); // no address: kept all the same, as the text it is
+            }
         }
     }
 }

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text;
+using ScanJail.Core.Net;
+
+namespace ScanJail.Core.Persistence;
+
+/// <summary>
+/// Text columns read as UTF-8 (<see cref="RawStatement.ColumnUtf8"/>) turned into what the store hands on, with no
+/// string per column: an address parsed from the bytes, and the few distinct jail names one string each.
+/// </summary>
+internal sealed class StoredText
+{
+    // The longest address text the store writes (SqliteStore.AddressLength): a longer one is no address.
+    private const int MaxAddress = 64;
+    private const int MaxNames = 64;
+    private readonly List<(byte[] Utf8, string Text)> _names = [];
+
+    /// <summary>The jail name of <paramref name="utf8"/>: the same string for the same bytes (a table holds a few names).</summary>
+    public string Name(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var (bytes, text) in _names)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return text;
+            }
+        }
+        var name = Encoding.UTF8.GetString(utf8);
+        if (_names.Count < MaxNames)
+        {
+            _names.Add((utf8.ToArray(), name));
+        }
+        return name;
+    }
+
+    /// <summary>The address <paramref name="utf8"/> holds, parsed as <see cref="AddressParser"/> parses text; false when it holds none.</summary>
+    public static bool TryAddress(ReadOnlySpan<byte> utf8, out IPAddress address)
+    {
+        Span<char> text = stackalloc char[MaxAddress];
+        if (!TryDecode(utf8, text, out var length))
+        {
+            address = IPAddress.None;
+            return false;
+        }
+        return AddressParser.TryParse(text[..length], out address);
+    }
+
+    /// <summary>Decodes <paramref name="utf8"/> into <paramref name="into"/>; false when it does not fit.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> utf8, Span<char> into, out int length)
+    {
+        length = 0;
+        return utf8.Length <= into.Length && Encoding.UTF8.TryGetChars(utf8, into, out length);
+    }
+}
