@@ -47,9 +47,10 @@ public static class DurationGrammar
         from parts in Part.AtLeastOnce()
         select Total([.. parts]);
 
+    // In range like the parts' total: 15 digits reach far past Max.
     private static readonly Parser<long?> PlainSeconds =
         from count in Count
-        select (long?)count;
+        select count <= MaxSeconds ? count : (long?)null;
 
     /// <summary>The whole text: parts or plain seconds, whitespace around, nothing after.</summary>
     public static readonly Parser<TimeSpan?> Duration =

@@ -20,6 +20,7 @@ public sealed class DurationGrammarTests
     [InlineData("120m", 7_200)]
     [InlineData("007s", 7)]
     [InlineData("36500d", 3_153_600_000)]
+    [InlineData("3153600000", 3_153_600_000)]
     public void Reads_durations(string text, long seconds)
     {
         Assert.True(DurationGrammar.TryParse(text, out var duration));
@@ -44,6 +45,8 @@ public sealed class DurationGrammarTests
     [InlineData("10min")]
     [InlineData("1h,30m")]
     [InlineData("36501d")]
+    [InlineData("3153600001")]
+    [InlineData("8757775169\t")]
     [InlineData("999999999999999w")]
     [InlineData("9999999999999999999999999999s")]
     [InlineData("\u0663m")]
