@@ -128,7 +128,8 @@ public sealed class BanRowTests : IDisposable
     private static void CommandRemove(SqliteConnection connection, string jail, IPAddress address) =>
         Run(connection, "DELETE FROM bans WHERE jail = $jail AND ip = $ip", ("$jail", jail), ("$ip", address.ToString()));
 
-    private static void Run(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>One statement through a Microsoft.Data.Sqlite command, as another process would write (also StoredReadTests).</summary>
+    internal static void Run(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;

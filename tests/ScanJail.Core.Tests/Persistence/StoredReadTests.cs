@@ -38,10 +38,10 @@ public sealed class StoredReadTests : IDisposable
                 writer.Open();
                 foreach (var ((j, i), ((start, end), (f, failures))) in rows)
                 {
-                    Run(writer, "INSERT OR REPLACE INTO bans (jail, ip, start_ms, end_ms, failures, count, fields, manual) VALUES ($j, $i, $s, $e, $f, $c, $x, $m)",
+                    BanRowTests.Run(writer, "INSERT OR REPLACE INTO bans (jail, ip, start_ms, end_ms, failures, count, fields, manual) VALUES ($j, $i, $s, $e, $f, $c, $x, $m)",
                         ("$j", Jails[j]), ("$i", Ips[i]), ("$s", (long)start), ("$e", end < 0 ? null : (long)end), ("$f", failures), ("$c", failures % 3 + 1),
                         ("$x", Fields[f]), ("$m", failures % 2));
-                    Run(writer, "INSERT INTO ban_history (jail, ip, start_ms) VALUES ($j, $i, $s)", ("$j", Jails[j]), ("$i", Ips[i]), ("$s", (long)start));
+                    BanRowTests.Run(writer, "INSERT INTO ban_history (jail, ip, start_ms) VALUES ($j, $i, $s)", ("$j", Jails[j]), ("$i", Ips[i]), ("$s", (long)start));
                 }
             }
             using var store = SqliteStore.Open(path);
@@ -107,16 +107,5 @@ public sealed class StoredReadTests : IDisposable
             }
         }
         return list;
-    }
-
-    private static void Run(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        cmd.ExecuteNonQuery();
     }
 }
