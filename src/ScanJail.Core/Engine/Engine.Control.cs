@@ -19,11 +19,7 @@ public sealed partial class Engine : IEngineControl
         {
             return null;
         }
-        var bans = _book.ActiveIn(jail).ToArray();
-        if (!InStartOrder(bans))
-        {
-            bans = [.. bans.OrderBy(b => b.Start)];
-        }
+        var bans = BanOrder.ByStart(_book.ActiveIn(jail).ToArray());
         return new JailStatus(
             j.Name,
             j.Counter.CurrentlyFailing(_time.GetUtcNow()),
@@ -37,20 +33,6 @@ public sealed partial class Engine : IEngineControl
             Origins = [.. j.Origins.Snapshot(bans.Select(b => b.Address)).Select(o => new OriginInfo(o.Origin, o.Failures, [.. o.Banned.Select(a => a.ToString())]))],
         };
     }).GetAwaiter().GetResult();
-
-    // Bans are kept in the order they were made (a restart restores them by start), so a status with 100,000
-    // bans mostly finds them sorted already and skips the sort; OrderBy, stable, when they are not.
-    private static bool InStartOrder(Ban[] bans)
-    {
-        for (var i = 1; i < bans.Length; i++)
-        {
-            if (bans[i - 1].Start.UtcTicks > bans[i].Start.UtcTicks)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 
     public Task<ControlOutcome> BanAsync(string jail, IPAddress address, TimeSpan? duration, bool permanent, CancellationToken cancellationToken) => OnLoop(() =>
     {

@@ -210,20 +210,8 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
                     rows.ColumnIsNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(rows.ColumnInt64(3)),
                     checked((int)rows.ColumnInt64(4)), checked((int)rows.ColumnInt64(5)), fields, rows.ColumnInt64(7) != 0));
             }
-            return InStartOrder(bans) ? bans : [.. bans.OrderBy(b => b.Start)];
+            return BanOrder.ByStart(bans);
         }
-    }
-
-    private static bool InStartOrder(List<Ban> bans)
-    {
-        for (var i = 1; i < bans.Count; i++)
-        {
-            if (bans[i].Start < bans[i - 1].Start)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     public FilePosition? Load(string path)
