@@ -6,9 +6,7 @@ namespace ScanJail.Core.Bans;
 /// </summary>
 internal static class BanOrder
 {
-    public static Ban[] ByStart(Ban[] bans) => InOrder(bans) ? bans : [.. bans.OrderBy(b => b.Start)];
-
-    public static IReadOnlyList<Ban> ByStart(List<Ban> bans) => InOrder(bans) ? bans : [.. bans.OrderBy(b => b.Start)];
+    public static IReadOnlyList<Ban> ByStart(IReadOnlyList<Ban> bans) => InOrder(bans) ? bans : [.. bans.OrderBy(b => b.Start)];
 
     private static bool InOrder(IReadOnlyList<Ban> bans)
     {

@@ -25,7 +25,7 @@ public sealed partial class Engine : IEngineControl
             j.Counter.CurrentlyFailing(_time.GetUtcNow()),
             j.TotalFailed,
             [.. j.Config.Sources.Select(DescribeSource)],
-            bans.Length,
+            bans.Count,
             j.TotalBanned,
             new BanTargets(bans),
             [.. j.Actions.Select(a => a.Health)])

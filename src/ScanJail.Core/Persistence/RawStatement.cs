@@ -10,9 +10,9 @@ namespace ScanJail.Core.Persistence;
 /// thousands of times a second: a Microsoft.Data.Sqlite command allocates a reader, a statement
 /// iterator and a binder per parameter on every run, which under a replay was a sixth of all the
 /// engine allocated. Also for the reads of a start, row by row as UTF-8 and integers (100,000 bans
-/// and their history: a reader's string per column and its checks per value were most of their time). Values are copied in (SQLITE_TRANSIENT); errors throw <see cref="SqliteException"/>
-/// like the commands do, so the callers' handling (disk full, locked) is the same. Not thread-safe:
-/// used under the store's lock.
+/// and their history: a reader's string per column and its checks per value were most of their time).
+/// Values are copied in (SQLITE_TRANSIENT); errors throw <see cref="SqliteException"/> like the commands do,
+/// so the callers' handling (disk full, locked) is the same. Not thread-safe: used under the store's lock.
 /// </summary>
 internal sealed class RawStatement : IDisposable
 {

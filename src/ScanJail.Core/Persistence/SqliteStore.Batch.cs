@@ -117,7 +117,7 @@ public sealed partial class SqliteStore
     }
 
     // The longest text form of an address (IPv6 with an IPv4 tail and a scope).
-    private const int AddressLength = 64;
+    internal const int AddressLength = 64;
 
     private static int Format(IPAddress address, Span<char> into) =>
         address.TryFormat(into, out var written) ? written : throw new InvalidOperationException("address text too long");

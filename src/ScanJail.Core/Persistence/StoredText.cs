@@ -10,8 +10,6 @@ namespace ScanJail.Core.Persistence;
 /// </summary>
 internal sealed class StoredText
 {
-    // The longest address text the store writes (SqliteStore.AddressLength): a longer one is no address.
-    private const int MaxAddress = 64;
     private const int MaxNames = 64;
     private readonly List<(byte[] Utf8, string Text)> _names = [];
 
@@ -36,7 +34,7 @@ internal sealed class StoredText
     /// <summary>The address <paramref name="utf8"/> holds, parsed as <see cref="AddressParser"/> parses text; false when it holds none.</summary>
     public static bool TryAddress(ReadOnlySpan<byte> utf8, out IPAddress address)
     {
-        Span<char> text = stackalloc char[MaxAddress];
+        Span<char> text = stackalloc char[SqliteStore.AddressLength]; // the longest address text the store writes
         if (!TryDecode(utf8, text, out var length))
         {
             address = IPAddress.None;

@@ -116,8 +116,6 @@ public sealed class ScanLedger
         }
         ref var source = ref _sources[slot];
         source.Bans++;
-        source.BanStart = start;
-        source.BanEnd = end;
         if (end is { } e)
         {
             source.BannedFor += e - start;
@@ -283,7 +281,5 @@ public sealed class ScanLedger
         public ulong Jails;
         public int Bans;
         public TimeSpan BannedFor;
-        public DateTimeOffset? BanStart;
-        public DateTimeOffset? BanEnd;
     }
 }

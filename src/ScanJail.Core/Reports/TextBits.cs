@@ -22,7 +22,7 @@ internal sealed class TextBits
             bit = _lastBit;
             return true;
         }
-        bit = IndexOf(text);
+        bit = _texts.IndexOf(text); // ordinal: the default comparer of strings
         if (bit < 0)
         {
             if (_texts.Count == Capacity)
@@ -34,18 +34,6 @@ internal sealed class TextBits
         }
         _lastBit = bit;
         return true;
-    }
-
-    private int IndexOf(string text)
-    {
-        for (var i = 0; i < _texts.Count; i++)
-        {
-            if (string.Equals(_texts[i], text, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /// <summary>The texts whose bits are set in <paramref name="bits"/>.</summary>
