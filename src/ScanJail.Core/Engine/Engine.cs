@@ -68,7 +68,8 @@ public sealed partial class Engine : IAsyncDisposable
         _loop = StartLoopThread();
         // Read while the loop builds the jails (their filters take a few hundred ms): a restart's 100,000
         // bans are a few hundred ms of reading, and the firewall waits for both.
-        var stored = Task.Run(_store.LoadBans);
+        var issues = new StoredRowIssues();
+        var stored = Task.Run(() => _store.LoadBans(issues));
         var prepared = HotMethodsPrepared.Value;
         await OnLoop(() =>
         {
@@ -79,8 +80,13 @@ public sealed partial class Engine : IAsyncDisposable
             }
             var built = _time.GetTimestamp();
             StartActions(_jails.Values);
-            RestoreFromStore(stored.GetAwaiter().GetResult());
+            RestoreFromStore(stored.GetAwaiter().GetResult(), issues);
             var restored = _time.GetTimestamp();
+            if (issues.Any)
+            {
+                _logger.LogWarning("Database: {Skipped} stored row(s) skipped and {Mended} mended at start, rows no engine writes (first: {First}); the rest is restored",
+                    issues.Skipped, issues.Mended, issues.First);
+            }
             WarmUp();
             // Where a slow start goes (a restart with many bans: measured by scripts/scale-measure).
             _logger.LogDebug("Start: jails built in {Build} ms, restored in {Restore} ms, warmed up in {WarmUp} ms",
@@ -400,9 +406,9 @@ public sealed partial class Engine : IAsyncDisposable
         }
     }
 
-    private void RestoreFromStore(IReadOnlyList<Ban> stored)
+    private void RestoreFromStore(IReadOnlyList<Ban> stored, StoredRowIssues issues)
     {
-        foreach (var (jailName, address, times) in _store.LoadFailures())
+        foreach (var (jailName, address, times) in _store.LoadFailures(issues))
         {
             if (_jails.TryGetValue(jailName, out var jail))
             {
@@ -425,7 +431,7 @@ public sealed partial class Engine : IAsyncDisposable
         // the bans (Spent commutes), so that the actions start enforcing them while this reads the history.
         var now = _time.GetUtcNow();
         var window = _jails.Values.Select(j => j.Config.FindTime).DefaultIfEmpty().Max();
-        foreach (var (jailName, address, start) in _store.LatestBans(now - window))
+        foreach (var (jailName, address, start) in _store.LatestBans(now - window, issues))
         {
             if (_jails.TryGetValue(jailName, out var spentJail) && start > now - spentJail.Config.FindTime)
             {

@@ -28,7 +28,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>The start of the latest ban of each address in each jail since <paramref name="since"/> (from the history).</summary>
-    public IReadOnlyList<(string Jail, IPAddress Address, DateTimeOffset Start)> LatestBans(DateTimeOffset since)
+    public IReadOnlyList<(string Jail, IPAddress Address, DateTimeOffset Start)> LatestBans(DateTimeOffset since, StoredRowIssues? issues = null)
     {
         lock (_gate)
         {
@@ -38,9 +38,17 @@ public sealed partial class SqliteStore
             var list = new List<(string, IPAddress, DateTimeOffset)>();
             while (rows.NextRow())
             {
-                if (StoredText.TryAddress(rows.ColumnUtf8(1), out var address))
+                if (!StoredText.TryAddress(rows.ColumnUtf8(1), out var address))
                 {
-                    list.Add((text.Name(rows.ColumnUtf8(0)), address, DateTimeOffset.FromUnixTimeMilliseconds(rows.ColumnInt64(2))));
+                    issues?.Skip("ban_history", "no address in ip");
+                }
+                else if (!StoredText.TryTime(rows.ColumnInt64(2), out var start))
+                {
+                    issues?.Skip("ban_history", $"{address}: start_ms out of range");
+                }
+                else
+                {
+                    list.Add((text.Name(rows.ColumnUtf8(0)), address, start));
                 }
             }
             return list;

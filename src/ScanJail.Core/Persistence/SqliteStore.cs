@@ -185,9 +185,13 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         }
     }
 
-    /// <summary>The active bans as stored, oldest first (a restart's 100,000 read row by row as UTF-8: <see cref="RawStatement"/>).</summary>
-    public IReadOnlyList<Ban> LoadBans()
+    /// <summary>
+    /// The active bans as stored, oldest first (a restart's 100,000 read row by row as UTF-8: <see cref="RawStatement"/>).
+    /// A row no engine writes is skipped or mended, never the start's end (<see cref="StoredRowIssues"/>).
+    /// </summary>
+    public IReadOnlyList<Ban> LoadBans(StoredRowIssues? issues = null)
     {
+        const string Table = "bans";
         lock (_gate)
         {
             // In the table's order, which is mostly the bans' (rows are written as bans are made), and sorted here only
@@ -199,16 +203,27 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             {
                 if (!StoredText.TryAddress(rows.ColumnUtf8(1), out var address))
                 {
-                    continue; // a row no engine could have written; skip rather than fail the start
+                    issues?.Skip(Table, "no address in ip");
+                    continue;
                 }
-                // Most bans have no captures: "{}" without the JSON reader, one shared empty map.
-                var json = rows.ColumnUtf8(6);
-                var fields = json.SequenceEqual("{}"u8) ? NoFields : JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? NoFields;
-                bans.Add(new Ban(
-                    text.Name(rows.ColumnUtf8(0)), address,
-                    DateTimeOffset.FromUnixTimeMilliseconds(rows.ColumnInt64(2)),
-                    rows.ColumnIsNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(rows.ColumnInt64(3)),
-                    checked((int)rows.ColumnInt64(4)), checked((int)rows.ColumnInt64(5)), fields, rows.ColumnInt64(7) != 0));
+                DateTimeOffset end = default;
+                if (!StoredText.TryTime(rows.ColumnInt64(2), out var start) || (!rows.ColumnIsNull(3) && !StoredText.TryTime(rows.ColumnInt64(3), out end)))
+                {
+                    issues?.Skip(Table, $"{address}: start_ms or end_ms out of range");
+                    continue;
+                }
+                var fieldsRead = StoredText.TryFields(rows.ColumnUtf8(6), NoFields, out var fields);
+                var countsRead = StoredText.TryCount(rows.ColumnInt64(4), out var failures) & StoredText.TryCount(rows.ColumnInt64(5), out var count);
+                if (!fieldsRead || !countsRead)
+                {
+                    issues?.Mend(Table, (fieldsRead, countsRead) switch
+                    {
+                        (false, true) => $"{address}: fields not a JSON object of strings, kept without them",
+                        (true, false) => $"{address}: failures or count out of range, clamped",
+                        _ => $"{address}: fields not a JSON object of strings, kept without them; failures or count out of range, clamped",
+                    });
+                }
+                bans.Add(new Ban(text.Name(rows.ColumnUtf8(0)), address, start, rows.ColumnIsNull(3) ? null : end, failures, count, fields, rows.ColumnInt64(7) != 0));
             }
             return BanOrder.ByStart(bans);
         }
@@ -251,8 +266,9 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         }
     }
 
-    public IReadOnlyList<(string Jail, IPAddress Address, IReadOnlyList<DateTimeOffset> Times)> LoadFailures()
+    public IReadOnlyList<(string Jail, IPAddress Address, IReadOnlyList<DateTimeOffset> Times)> LoadFailures(StoredRowIssues? issues = null)
     {
+        const string Table = "failures";
         lock (_gate)
         {
             using var cmd = Command();
@@ -263,15 +279,34 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             {
                 if (!AddressParser.TryParse(reader.GetString(1), out var address))
                 {
+                    issues?.Skip(Table, "no address in ip");
                     continue;
                 }
-                var times = reader.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(t => DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)))
-                    .ToList();
+                if (!TryTimes(reader.GetString(2), out var times))
+                {
+                    issues?.Skip(Table, $"{address}: times not a list of Unix milliseconds");
+                    continue;
+                }
                 list.Add((reader.GetString(0), address, times));
             }
             return list;
         }
+    }
+
+    // The failures' times column, as BindTimes writes it.
+    private static bool TryTimes(string column, out List<DateTimeOffset> times)
+    {
+        times = [];
+        foreach (var part in column.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!long.TryParse(part, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+                || !StoredText.TryTime(ms, out var time))
+            {
+                return false;
+            }
+            times.Add(time);
+        }
+        return true;
     }
 
     public void Dispose()

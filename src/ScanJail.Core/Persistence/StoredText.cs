@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using ScanJail.Core.Net;
 
 namespace ScanJail.Core.Persistence;
@@ -48,5 +49,41 @@ internal sealed class StoredText
     {
         length = 0;
         return utf8.Length <= into.Length && Encoding.UTF8.TryGetChars(utf8, into, out length);
+    }
+
+    /// <summary>A Unix-milliseconds column as a time; false outside what <see cref="DateTimeOffset"/> holds.</summary>
+    public static bool TryTime(long unixMilliseconds, out DateTimeOffset time)
+    {
+        var inRange = unixMilliseconds >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && unixMilliseconds <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+        time = inRange ? DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds) : default;
+        return inRange;
+    }
+
+    /// <summary>A count column as an <see cref="int"/> from 0 to <see cref="int.MaxValue"/>; false when it had to be clamped.</summary>
+    public static bool TryCount(long value, out int count)
+    {
+        count = (int)Math.Clamp(value, 0, int.MaxValue);
+        return count == value;
+    }
+
+    /// <summary>A ban's captures, stored as a JSON object of strings; false (and none) when the column holds anything else.</summary>
+    public static bool TryFields(ReadOnlySpan<byte> json, IReadOnlyDictionary<string, string> none, out IReadOnlyDictionary<string, string> fields)
+    {
+        // Most bans have no captures: "{}" without the JSON reader, one shared empty map.
+        if (json.SequenceEqual("{}"u8))
+        {
+            fields = none;
+            return true;
+        }
+        try
+        {
+            fields = JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? none;
+            return true;
+        }
+        catch (JsonException)
+        {
+            fields = none;
+            return false;
+        }
     }
 }
