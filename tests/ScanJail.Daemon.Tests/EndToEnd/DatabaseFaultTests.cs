@@ -77,6 +77,8 @@ public sealed class DatabaseFaultTests : IDisposable
         await Wait.UntilAsync(async () => await CounterAsync(engine, "database.errors") > 0 && await CounterAsync(engine, "checkpoint.errors") > 0,
             "the database and checkpoint errors to be counted", engine, seconds: 60);
         Assert.Contains(error, engine.Output, StringComparison.OrdinalIgnoreCase);
+        // The checkpoints that counted errors wrote the ban again into a batch whose commit failed: not "written".
+        Assert.DoesNotContain(Rewritten(A), engine.Output, StringComparison.Ordinal);
         Assert.Contains(A, (await engine.ClientAsync("banned")).Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(StateDatabase.Bans(db), b => b.Address == A);
         Assert.False(engine.HasExited);
@@ -86,6 +88,7 @@ public sealed class DatabaseFaultTests : IDisposable
     private async Task WrittenOnceClearedAsync(EngineProcess engine, string db)
     {
         await Wait.UntilAsync(() => StateDatabase.Bans(db).Any(b => b.Address == A), "the ban made during the fault to be written", engine, seconds: 60);
+        await Wait.UntilAsync(() => engine.Output.Contains(Rewritten(A), StringComparison.Ordinal), "the log to say the ban was written", engine);
         var size = new FileInfo(_config.AuthLog).Length;
         await Wait.UntilAsync(() => StateDatabase.Offset(db, _config.AuthLog) == size, "the position to be saved again", engine, seconds: 60);
         TestConfig.Append(_config.AuthLog, TestConfig.SshFailure(B));
@@ -93,6 +96,8 @@ public sealed class DatabaseFaultTests : IDisposable
         await Wait.UntilAsync(() => StateDatabase.Bans(db).Any(b => b.Address == B), "the new ban to be written", engine);
         Assert.Equal(0, await engine.StopAsync());
     }
+
+    private static string Rewritten(string address) => $"Ban of {address} written to the database after an earlier failure";
 
     /// <summary>
     /// Fills the tmpfs so that the engine's next write needs a block it cannot have. Filling it is not
