@@ -32,6 +32,9 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     // Writes made inside the engine's open batch: if its commit fails they join _unsaved.
     private readonly List<(string Jail, IPAddress Address, Ban? Ban)> _uncommitted = [];
 
+    // Those of them that SaveUnsaved wrote again: said to be written once the batch commits, not before.
+    private readonly List<(string Jail, IPAddress Address, Ban? Ban)> _rewritten = [];
+
     public long StoreErrors { get; private set; }
     public int Count => _active.Count;
     public IEnumerable<Ban> Active => _active.Values;
@@ -194,19 +197,36 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
             _unsaved.Remove((jail, address));
             if (store.Batching)
             {
-                _uncommitted.Add((jail, address, ban)); // durable only once the engine's batch commits
+                // Durable only once the engine's batch commits, and a full disk refuses the commit, not the write.
+                _uncommitted.Add((jail, address, ban));
+                _rewritten.Add((jail, address, ban));
             }
-            logger.LogInformation("[{Jail}] {What} of {Address} written to the database after an earlier failure", jail, ban is null ? "Unban" : "Ban", address);
+            else
+            {
+                LogRewritten(jail, address, ban);
+            }
         }
         return true;
     }
 
     /// <summary>The engine's batch was committed: its writes are durable.</summary>
-    public void BatchCommitted() => _uncommitted.Clear();
+    public void BatchCommitted()
+    {
+        _uncommitted.Clear();
+        foreach (var (jail, address, ban) in _rewritten)
+        {
+            LogRewritten(jail, address, ban);
+        }
+        _rewritten.Clear();
+    }
+
+    private void LogRewritten(string jail, IPAddress address, Ban? ban) =>
+        logger.LogInformation("[{Jail}] {What} of {Address} written to the database after an earlier failure", jail, ban is null ? "Unban" : "Ban", address);
 
     /// <summary>The engine's batch could not be committed: its writes wait for <see cref="SaveUnsaved"/> like refused ones.</summary>
     public void BatchFailed()
     {
+        _rewritten.Clear();
         var latest = new Dictionary<(string, IPAddress), Ban?>();
         foreach (var (jail, address, ban) in _uncommitted)
         {

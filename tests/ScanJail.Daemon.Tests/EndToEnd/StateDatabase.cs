@@ -26,14 +26,59 @@ public static class StateDatabase
     public static long? Offset(string db, string path) =>
         Query(db, $"SELECT offset FROM positions WHERE path = '{path.Replace("'", "''", StringComparison.Ordinal)}'", r => (long?)r.GetInt64(0)).FirstOrDefault();
 
-    private static List<T> Query<T>(string db, string sql, Func<SqliteDataReader, T> row)
+    /// <summary>
+    /// Copies the engine's write-ahead log into the database file and cuts the log to 0 bytes (what
+    /// <c>PRAGMA wal_checkpoint(TRUNCATE)</c> does), retried while the engine's own checkpoint holds the log.
+    /// Checks first that the file opened is in WAL mode, as the engine's is: an SQLite that resolves symbolic
+    /// links in every part of a path (3.40's does, the test's 3.35 does not) reads <c>/proc/PID/root/...</c> as
+    /// <c>/...</c> and opens a different, new file outside the engine's mount namespace.
+    /// </summary>
+    public static void TruncateLog(string db)
+    {
+        using var connection = Open(db);
+        using var mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", mode.ExecuteScalar() as string);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = cmd.ExecuteReader();
+            Assert.True(reader.Read());
+            var (busy, log, copied) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            if (busy == 0)
+            {
+                Assert.True(log == 0 && copied == 0, $"the log truncated: {log} frame(s) left, {copied} copied");
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the log to be truncated: the checkpoint stayed busy for 30 s");
+            Thread.Sleep(50);
+        }
+    }
+
+    private static SqliteConnection Open(string db)
     {
         SQLitePCL.Batteries_V2.Init();
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false, DefaultTimeout = 30 }.ToString());
-        connection.Open();
-        using var busy = connection.CreateCommand();
-        busy.CommandText = "PRAGMA busy_timeout=10000";
-        busy.ExecuteNonQuery();
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false, DefaultTimeout = 30 }.ToString());
+        try
+        {
+            connection.Open();
+            using var busy = connection.CreateCommand();
+            busy.CommandText = "PRAGMA busy_timeout=10000";
+            busy.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static List<T> Query<T>(string db, string sql, Func<SqliteDataReader, T> row)
+    {
+        using var connection = Open(db);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         using var reader = cmd.ExecuteReader();
