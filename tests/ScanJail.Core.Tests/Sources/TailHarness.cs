@@ -52,6 +52,9 @@ internal sealed class TailHarness : IAsyncDisposable
                 }
             }
         });
+        // A line appended before the source took its start offset is behind that offset (not from the start): tests
+        // that append after Start rely on it having been taken, which a fixed wait did not promise on a loaded machine.
+        Assert.True(Source.Started.Wait(TimeSpan.FromSeconds(30)), "the source took its start position");
         return Source;
     }
 
