@@ -224,12 +224,8 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
                 var countsRead = StoredText.TryCount(rows.ColumnInt64(4), out var failures) & StoredText.TryCount(rows.ColumnInt64(5), out var count);
                 if (!fieldsRead || !countsRead)
                 {
-                    issues?.Mend(Table, (fieldsRead, countsRead) switch
-                    {
-                        (false, true) => $"{address}: fields not a JSON object of strings, kept without them",
-                        (true, false) => $"{address}: failures or count out of range, clamped",
-                        _ => $"{address}: fields not a JSON object of strings, kept without them; failures or count out of range, clamped",
-                    });
+                    string?[] what = [fieldsRead ? null : "fields not a JSON object of strings, kept without them", countsRead ? null : "failures or count out of range, clamped"];
+                    issues?.Mend(Table, $"{address}: {string.Join("; ", what.OfType<string>())}");
                 }
                 bans.Add(new Ban(text.Name(rows.ColumnUtf8(0)), address, start, rows.ColumnIsNull(3) ? null : end, failures, count, fields, rows.ColumnInt64(7) != 0));
             }

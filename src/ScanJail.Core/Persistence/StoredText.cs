@@ -12,6 +12,8 @@ namespace ScanJail.Core.Persistence;
 internal sealed class StoredText
 {
     private const int MaxNames = 64;
+    private static readonly long EarliestTime = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long LatestTime = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
     private readonly List<(byte[] Utf8, string Text)> _names = [];
 
     /// <summary>The jail name of <paramref name="utf8"/>: the same string for the same bytes (a table holds a few names).</summary>
@@ -54,7 +56,7 @@ internal sealed class StoredText
     /// <summary>A Unix-milliseconds column as a time; false outside what <see cref="DateTimeOffset"/> holds.</summary>
     public static bool TryTime(long unixMilliseconds, out DateTimeOffset time)
     {
-        var inRange = unixMilliseconds >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && unixMilliseconds <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+        var inRange = unixMilliseconds >= EarliestTime && unixMilliseconds <= LatestTime;
         time = inRange ? DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds) : default;
         return inRange;
     }
