@@ -23,6 +23,7 @@ UNITS = scanjail.service $(if $(LISTENER),scanjail-listener.service)
 all: publish
 
 publish:
+	@command -v gcc >/dev/null || { echo "make: scanjail-client is linked as a native program: install gcc and libc6-dev (scripts/setup does)" >&2; exit 1; }
 	dotnet publish src/ScanJail.Daemon -c $(CONFIGURATION) -o $(PUBLISH) --nologo --verbosity quiet
 	dotnet publish src/ScanJail.Client -c $(CONFIGURATION) -o $(PUBLISH) --nologo --verbosity quiet
 ifneq ($(LISTENER),)

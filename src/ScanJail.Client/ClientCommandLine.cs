@@ -208,7 +208,7 @@ public sealed class ClientCommandLine
     {
         if (json)
         {
-            _output.Write(JsonSerializer.Serialize(response, ControlProtocol.Json) + "\n");
+            _output.Write(JsonSerializer.Serialize(response, ControlJsonContext.Contract<ControlResponse>()) + "\n");
             return;
         }
         _error.Write("ERROR: " + StatusFormatter.Outcome(response.Error ?? "failed", response.Errors));
@@ -221,6 +221,6 @@ public sealed class ClientCommandLine
     }
 
     private static T Read<T>(ReadOnlyMemory<byte> result) =>
-        JsonSerializer.Deserialize<T>(result.Span, ControlProtocol.Json)
+        JsonSerializer.Deserialize(result.Span, ControlJsonContext.Contract<T>())
             ?? throw new JsonException($"no {typeof(T).Name} in the answer");
 }

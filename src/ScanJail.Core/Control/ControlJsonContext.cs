@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ScanJail.Core.Control;
 
@@ -18,4 +19,14 @@ namespace ScanJail.Core.Control;
 [JsonSerializable(typeof(EngineStats))]
 [JsonSerializable(typeof(ControlOutcome))]
 [JsonSerializable(typeof(ScanReport))]
-internal sealed partial class ControlJsonContext : JsonSerializerContext;
+public sealed partial class ControlJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The generated contract of <typeparamref name="T"/>, one of the types listed above, with the options of
+    /// <see cref="ControlProtocol.Json"/>: what scanjail-client reads and writes with, compiled ahead of time
+    /// and trimmed, so with no reflection to fall back on.
+    /// </summary>
+    public static JsonTypeInfo<T> Contract<T>() =>
+        Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+            ?? throw new NotSupportedException($"{typeof(T).Name} is not one of the control protocol's generated types");
+}

@@ -2,13 +2,16 @@ using System.Diagnostics;
 
 namespace ScanJail.Daemon.Tests.EndToEnd;
 
-/// <summary>Runs one of the built programs (a .dll beside the tests) to completion.</summary>
+/// <summary>Runs one of the built programs (a .dll beside the tests), or a published one, to completion.</summary>
 public static class Cli
 {
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string dll, IEnumerable<string> args)
+    public static Task<(int Code, string Stdout, string Stderr)> RunAsync(string dll, IEnumerable<string> args) =>
+        RunProgramAsync("dotnet", [dll, .. args]);
+
+    /// <summary><paramref name="program"/> itself (a native program, such as the published scanjail-client).</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunProgramAsync(string program, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

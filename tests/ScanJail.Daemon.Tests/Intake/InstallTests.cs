@@ -3,7 +3,7 @@ using ScanJail.Tests.Support;
 
 namespace ScanJail.Daemon.Tests.Intake;
 
-/// <summary><c>make install</c> into a temporary DESTDIR: the tree, the installed program working, <c>systemd-analyze verify</c> on the units, and <c>make uninstall</c>.</summary>
+/// <summary><c>make install</c> into a temporary DESTDIR: the tree, the installed programs working, <c>systemd-analyze verify</c> on the units, and <c>make uninstall</c>.</summary>
 [Collection(AloneWhileInstalling.Name)]
 public sealed class InstallTests : IDisposable
 {
@@ -41,6 +41,9 @@ public sealed class InstallTests : IDisposable
         // The installed program, through its link, finds the shipped filters and accepts the default configuration.
         var (checkCode, checkOut) = await RunAsync(Path.Combine(_dest, "usr/local/bin/scanjail"), _dest, "check", "-c", Path.Combine(_dest, "etc/scanjail"));
         Assert.True(checkCode == 0, checkOut);
+
+        // The installed client, through its link, is the native program and answers as the built one does.
+        await InstalledClientCheck.AnswersAsTheBuiltClientAsync(Path.Combine(_dest, "usr/local/bin/scanjail-client"));
 
         // systemd-analyze checks that ExecStart programs exist, so it reads copies whose paths point into DESTDIR.
         var verifyDir = Directory.CreateDirectory(Path.Combine(_dest, "verify")).FullName;
