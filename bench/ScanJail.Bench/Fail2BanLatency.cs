@@ -38,12 +38,13 @@ internal static class Fail2BanLatency
             {
                 Task.Delay(TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
             }
+            var machine = MachineShare.Now();
             var (millis, missed) = LatencyStage.Measure(bans, i => $"100.67.{i / 250}.{i % 250 + 1}", stamps, address =>
             {
                 using var stream = new FileStream(auth, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
                 stream.Write(Encoding.UTF8.GetBytes($"{LatencyStage.Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2\n"));
             });
-            return new LatencyFigures($"fail2ban-server ({backend})", "file line", underLoad ? $"{loadRate:N0} lines/s" : "idle", millis, missed, LatencyFigures.LoadAverageNow());
+            return new LatencyFigures($"fail2ban-server ({backend})", "file line", underLoad ? $"{loadRate:N0} lines/s" : "idle", millis, missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
         }
         finally
         {

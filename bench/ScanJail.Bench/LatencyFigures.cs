@@ -1,7 +1,10 @@
 namespace ScanJail.Bench;
 
-/// <summary>One row of the ban-latency table: milliseconds from the line (or datagram) to the ban command's start.</summary>
-internal sealed record LatencyFigures(string Tool, string Path, string Load, IReadOnlyList<double> Millis, int Missed, string LoadAverage)
+/// <summary>
+/// One row of the ban-latency table: milliseconds from the line (or datagram) to the ban command's start, and the
+/// machine's contention during the row (<see cref="MachineShare.Since"/>).
+/// </summary>
+internal sealed record LatencyFigures(string Tool, string Path, string Load, IReadOnlyList<double> Millis, int Missed, string LoadAverage, string Machine)
 {
     public double Percentile(double p)
     {
@@ -15,10 +18,10 @@ internal sealed record LatencyFigures(string Tool, string Path, string Load, IRe
 
     public static void Print(IEnumerable<LatencyFigures> rows)
     {
-        Console.WriteLine($"{"tool",-34} {"path",-20} {"load",-22} {"bans",5} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"max ms",8} {"missed",6}  load average");
+        Console.WriteLine($"{"tool",-34} {"path",-20} {"load",-22} {"bans",5} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"max ms",8} {"missed",6} {"steal %",7} {"cpu wait %",10}  load average");
         foreach (var r in rows)
         {
-            Console.WriteLine($"{r.Tool,-34} {r.Path,-20} {r.Load,-22} {r.Millis.Count,5} {r.Percentile(0.5),8:F2} {r.Percentile(0.9),8:F2} {r.Percentile(0.99),8:F2} {r.Percentile(1),8:F2} {r.Missed,6}  {r.LoadAverage}");
+            Console.WriteLine($"{r.Tool,-34} {r.Path,-20} {r.Load,-22} {r.Millis.Count,5} {r.Percentile(0.5),8:F2} {r.Percentile(0.9),8:F2} {r.Percentile(0.99),8:F2} {r.Percentile(1),8:F2} {r.Missed,6} {r.Machine}  {r.LoadAverage}");
         }
     }
 

@@ -58,19 +58,21 @@ internal static class LatencyStage
             }
             var loadName = underLoad ? $"{loadRate:N0} lines/s" : "idle";
             var jit = new RuntimeWork(engine);
+            var machine = MachineShare.Now();
             var file = Measure(bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address =>
             {
                 using var stream = new FileStream(auth, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
                 stream.Write(Encoding.UTF8.GetBytes($"{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2\n"));
             }, jit.Start);
             jit.Report("file line");
-            var fileRow = new LatencyFigures("scanjail", "file line", loadName, file.Millis, file.Missed, LatencyFigures.LoadAverageNow());
+            var fileRow = new LatencyFigures("scanjail", "file line", loadName, file.Millis, file.Missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
+            machine = MachineShare.Now();
             using var udp = new UdpClient();
             udp.Connect(IPAddress.Loopback, port);
             var syslog = Measure(bans, i => $"100.66.{i / 250}.{i % 250 + 1}", stamps, address =>
                 udp.Send(Encoding.UTF8.GetBytes($"<38>{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2")), jit.Start);
             jit.Report("syslog datagram");
-            var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog.Millis, syslog.Missed, LatencyFigures.LoadAverageNow());
+            var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog.Millis, syslog.Missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             if (generator is not null)
             {
                 var written = generator.Written;
