@@ -214,8 +214,9 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
                     issues?.Skip(Table, "no address in ip");
                     continue;
                 }
+                var ends = !rows.ColumnIsNull(3);
                 DateTimeOffset end = default;
-                if (!StoredText.TryTime(rows.ColumnInt64(2), out var start) || (!rows.ColumnIsNull(3) && !StoredText.TryTime(rows.ColumnInt64(3), out end)))
+                if (!StoredText.TryTime(rows.ColumnInt64(2), out var start) || (ends && !StoredText.TryTime(rows.ColumnInt64(3), out end)))
                 {
                     issues?.Skip(Table, $"{address}: start_ms or end_ms out of range");
                     continue;
@@ -227,7 +228,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
                     string?[] what = [fieldsRead ? null : "fields not a JSON object of strings, kept without them", countsRead ? null : "failures or count out of range, clamped"];
                     issues?.Mend(Table, $"{address}: {string.Join("; ", what.OfType<string>())}");
                 }
-                bans.Add(new Ban(text.Name(rows.ColumnUtf8(0)), address, start, rows.ColumnIsNull(3) ? null : end, failures, count, fields, rows.ColumnInt64(7) != 0));
+                bans.Add(new Ban(text.Name(rows.ColumnUtf8(0)), address, start, ends ? end : null, failures, count, fields, rows.ColumnInt64(7) != 0));
             }
             return BanOrder.ByStart(bans);
         }
@@ -286,7 +287,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
                     issues?.Skip(Table, "no address in ip");
                     continue;
                 }
-                if (!TryTimes(reader.GetString(2), out var times))
+                if (!StoredText.TryTimes(reader.GetString(2), out var times))
                 {
                     issues?.Skip(Table, $"{address}: times not a list of Unix milliseconds");
                     continue;
@@ -295,22 +296,6 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             }
             return list;
         }
-    }
-
-    // The failures' times column, as BindTimes writes it.
-    private static bool TryTimes(string column, out List<DateTimeOffset> times)
-    {
-        times = [];
-        foreach (var part in column.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!long.TryParse(part, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var ms)
-                || !StoredText.TryTime(ms, out var time))
-            {
-                return false;
-            }
-            times.Add(time);
-        }
-        return true;
     }
 
     public void Dispose()

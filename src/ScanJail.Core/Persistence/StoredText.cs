@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -59,6 +60,21 @@ internal sealed class StoredText
         var inRange = unixMilliseconds >= EarliestTime && unixMilliseconds <= LatestTime;
         time = inRange ? DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds) : default;
         return inRange;
+    }
+
+    /// <summary>The failures' times column (Unix milliseconds joined by commas, as SqliteStore.BindTimes writes it); false when any is not one.</summary>
+    public static bool TryTimes(string column, out List<DateTimeOffset> times)
+    {
+        times = [];
+        foreach (var part in column.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!long.TryParse(part, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms) || !TryTime(ms, out var time))
+            {
+                return false;
+            }
+            times.Add(time);
+        }
+        return true;
     }
 
     /// <summary>A count column as an <see cref="int"/> from 0 to <see cref="int.MaxValue"/>; false when it had to be clamped.</summary>
