@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ScanJail.Daemon.Tests.EndToEnd;
 using ScanJail.Tests.Support;
 
 namespace ScanJail.Daemon.Tests.Intake;
@@ -70,19 +70,11 @@ public sealed class InstallTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dest, "etc/scanjail/jail.yaml")), "the configuration stays");
     }
 
+    // stdout and stderr together, as a failure message shows them; make install may take minutes (it publishes).
     private static async Task<(int Code, string Output)> RunAsync(string program, string directory, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var (code, stdout, stderr) = await Cli.RunProgramAsync(program, args, directory, TimeSpan.FromMinutes(10));
+        return (code, stdout + stderr);
     }
 
     public void Dispose()
