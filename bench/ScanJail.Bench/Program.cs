@@ -13,7 +13,7 @@ var bans = IntOption(args, "--bans", 200);
 // The ban-latency table and the soak run the real scanjail process and need no generated log.
 if (args.Contains("--latency") || args.Contains("--soak"))
 {
-    return LatencyCommand.Run(args, bans > 0 ? bans : 1000);
+    return QuietRuntime.Relaunch(args) ?? LatencyCommand.Run(args, bans > 0 ? bans : 1000);
 }
 var repoRoot = FindRepoRoot();
 if (args.Length > 0 && args[0] == PublishedJitReplay.ChildFlag)

@@ -35,7 +35,11 @@ internal sealed class StampLog(string path) : IDisposable
             {
                 return null;
             }
-            Task.Delay(1).GetAwaiter().GetResult();
+            // One thread asleep for a millisecond: Task.Delay(1) woke the timer thread and a pool thread as well, each
+            // millisecond, and they took turns at the 2 cores with the engine whose latency this waits for.
+#pragma warning disable RS0030
+            Thread.Sleep(1);
+#pragma warning restore RS0030
         }
     }
 
