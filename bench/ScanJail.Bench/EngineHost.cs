@@ -13,7 +13,9 @@ internal sealed class EngineHost : IDisposable
     private readonly Process _process;
     private readonly StreamWriter _output;
     private readonly Lock _gate = new();
+    private readonly List<Thread> _readers = [];
     private bool _ready;
+    private bool _closed;
 
     private EngineHost(Process process, string dir, StreamWriter output)
     {
@@ -150,9 +152,14 @@ internal sealed class EngineHost : IDisposable
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
         }
+        foreach (var reader in _readers)
+        {
+            reader.Join(TimeSpan.FromSeconds(5)); // the rest of the output, up to the pipes' end
+        }
         _process.Dispose();
         lock (_gate)
         {
+            _closed = true;
             _output.Dispose();
         }
     }
@@ -162,19 +169,34 @@ internal sealed class EngineHost : IDisposable
     /// asynchronous reads (<c>BeginOutputReadLine</c>) woke the bench's socket-engine thread and two pool threads for
     /// each line, which spun for work afterwards, on the 2 cores the measured engine runs on (docs/latency.md, round 15).
     /// </summary>
-    private void Drain(StreamReader reader, string name) =>
-        new Thread(() =>
+    private void Drain(StreamReader reader, string name)
+    {
+        var thread = new Thread(() =>
         {
-            while (reader.ReadLine() is { } line)
+            try
             {
-                Append(line);
+                while (reader.ReadLine() is { } line)
+                {
+                    Append(line);
+                }
             }
-        }) { IsBackground = true, Name = name }.Start();
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // the host was disposed with the pipe still open (a ban command still holding it): its output ends here
+            }
+        }) { IsBackground = true, Name = name };
+        _readers.Add(thread);
+        thread.Start();
+    }
 
     private void Append(string line)
     {
         lock (_gate)
         {
+            if (_closed)
+            {
+                return;
+            }
             _ready |= line.Contains("Ready:", StringComparison.Ordinal);
             _output.WriteLine(line);
         }
