@@ -37,10 +37,14 @@ internal sealed class EngineHost : IDisposable
 
     public static EngineHost Start(string dir, string logLevel = "Information")
     {
-        var start = new ProcessStartInfo(Published is null ? DotnetHost() : Path.Combine(Published, "scanjail"))
+        var start = new ProcessStartInfo(Published is null ? BenchProcess.DotnetHost() : Path.Combine(Published, "scanjail"))
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        foreach (var variable in QuietRuntime.NotForTheEngine)
+        {
+            start.Environment.Remove(variable); // the bench's own runtime settings: the engine runs with its own
+        }
         if (Published is null)
         {
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "scanjail.dll"));
@@ -52,10 +56,6 @@ internal sealed class EngineHost : IDisposable
         var output = new StreamWriter(Path.Combine(dir, "engine.out")) { AutoFlush = true };
         var process = new Process { StartInfo = start };
         var host = new EngineHost(process, dir, output);
-        foreach (var variable in QuietRuntime.NotForTheEngine)
-        {
-            start.Environment.Remove(variable); // the bench's own runtime settings: the engine runs with its own
-        }
         process.Start();
         host.Drain(process.StandardOutput, "engine stdout");
         host.Drain(process.StandardError, "engine stderr");
@@ -201,7 +201,4 @@ internal sealed class EngineHost : IDisposable
             _output.WriteLine(line);
         }
     }
-
-    public static string DotnetHost() =>
-        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "/usr/bin/dotnet";
 }

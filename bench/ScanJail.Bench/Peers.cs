@@ -31,13 +31,10 @@ internal static partial class Peers
     /// ReadyToRun, as admins run it.
     /// </summary>
     public static ProcessStage ScanJailRegex(string log, string repoRoot, string? published = null) => published is null
-        ? new("scanjail regex FILE sshd (process)", DotnetHost(),
+        ? new("scanjail regex FILE sshd (process)", BenchProcess.DotnetHost(),
             [Path.Combine(AppContext.BaseDirectory, "scanjail.dll"), "regex", log, "sshd", "--config", repoRoot], ScanJailLines())
         : new("scanjail regex FILE sshd (process, published)", Path.Combine(published, "scanjail"),
             ["regex", log, "sshd", "--config", repoRoot], ScanJailLines());
-
-    private static string DotnetHost() =>
-        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "/usr/bin/dotnet";
 
     // "Lines: 1000000 lines, 0 ignored, 299640 matched, 700360 missed"
     [GeneratedRegex(@"^Lines: (?<result>.*)$")]

@@ -16,19 +16,8 @@ internal static class PublishedJitReplay
 
     public static (TimeSpan Elapsed, long Lines, string Result) Run(string log, int lines)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(PublishedJitReplay).Assembly.Location);
-        }
-        foreach (var argument in new[] { ChildFlag, log, lines.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = BenchProcess.Again([ChildFlag, log, lines.ToString(CultureInfo.InvariantCulture)]);
+        start.RedirectStandardOutput = true;
         start.Environment["DOTNET_TieredCompilation"] = "0";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the replay child");
         var output = process.StandardOutput.ReadToEnd();

@@ -34,15 +34,7 @@ internal static class QuietRuntime
         {
             return null;
         }
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(QuietRuntime).Assembly.Location);
-        }
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = BenchProcess.Again(args);
         var added = new List<string>();
         foreach (var (name, value) in Settings)
         {
