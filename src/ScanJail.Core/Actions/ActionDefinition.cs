@@ -34,4 +34,8 @@ public sealed record ActionDefinition(
 }
 
 /// <summary>An action as a jail uses it: the definition and the parameters the jail gave (defaults filled in).</summary>
-public sealed record ActionConfig(string Name, ActionDefinition Definition, IReadOnlyDictionary<string, string> Parameters);
+public sealed record ActionConfig(string Name, ActionDefinition Definition, IReadOnlyDictionary<string, string> Parameters)
+{
+    /// <summary>The jail's ignoreip, space-separated networks (the <c>&lt;ignoreip&gt;</c> tag, e.g. for a kernel trap that must spare them).</summary>
+    public string IgnoreIp { get; init; } = "";
+}

@@ -68,7 +68,7 @@ public static class ActionFactory
         }
         IVerbRunner runner = action.Definition.Kind == ActionLoader.LogKind
             ? new LogVerbRunner(jail, logger)
-            : new CommandVerbRunner(action.Definition, action.Parameters, jail, time);
+            : new CommandVerbRunner(action.Definition, action.Parameters, jail, time) { IgnoreIp = action.IgnoreIp };
         return new QueuedAction(action.Name, jail, runner, retry, time, logger, new ActionRepair(action.Definition.CheckInterval, currentBans));
     }
 }

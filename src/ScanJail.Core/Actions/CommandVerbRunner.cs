@@ -51,6 +51,11 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
             ArgTemplate.Parse(sets.Inet4Set).Render(values), ArgTemplate.Parse(sets.Inet6Set).Render(values), open ?? (() => NetlinkSocket.Open(timeout)));
     }
 
+    /// <summary>The jail's ignoreip for the <c>&lt;ignoreip&gt;</c> tag, space-separated networks.</summary>
+    public string IgnoreIp { get; init; } = "";
+
+    private TagValues Values(Ban? ban, DateTimeOffset? now = null) => TagValues.For(ban, _jail, _parameters, now, IgnoreIp);
+
     /// <summary>True when small batches of bans go to the kernel over netlink (for tests).</summary>
     internal bool UsesNetlink => _netlink is not null;
 
@@ -77,7 +82,7 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
             return ban is null ? new VerbResult(0, "no ban given, nothing run") : await RunBatchAsync(verb, [ban], cancellationToken);
         }
         var list = _commands[verb];
-        var values = TagValues.For(ban, _jail, _parameters, _time.GetUtcNow());
+        var values = Values(ban, _time.GetUtcNow());
         for (var step = fromStep; step < list.Length; step++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -127,7 +132,7 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
             return failed is null ? VerbResult.Done : new VerbResult(0, bans.Count == 1 ? failed : $"{bans.Count} at once: {failed}");
         }
         var batch = _batches[verb];
-        var common = TagValues.For(null, _jail, _parameters);
+        var common = Values(null);
         var lines = Lines(batch, bans, common, _time.GetUtcNow());
         if (batch.Session is not null && bans.Count <= SessionMaxBans && await RunInSessionAsync(batch, lines, bans.Count, common) is { } done)
         {
@@ -172,7 +177,7 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
 
     /// <summary>The lines of a batch of <paramref name="verb"/> for <paramref name="bans"/>, as the tool reads them.</summary>
     internal List<string> Lines(ActionVerb verb, IReadOnlyList<Ban> bans) =>
-        Lines(_batches[verb], bans, TagValues.For(null, _jail, _parameters), _time.GetUtcNow());
+        Lines(_batches[verb], bans, Values(null), _time.GetUtcNow());
 
     /// <summary>
     /// <see cref="CompiledBatch.Before"/>, each ban's lines (or, with <c>join</c>, one statement per head and
@@ -228,7 +233,7 @@ internal sealed class CommandVerbRunner : IVerbRunner, IAsyncDisposable
 
     /// <summary>The session processes, for tests: the one serving <paramref name="verb"/>, or null without one.</summary>
     internal ToolSession? SessionOf(ActionVerb verb) =>
-        _batches.TryGetValue(verb, out var batch) && batch.Session is not null ? Session(batch, TagValues.For(null, _jail, _parameters)) : null;
+        _batches.TryGetValue(verb, out var batch) && batch.Session is not null ? Session(batch, Values(null)) : null;
 
     public async ValueTask DisposeAsync()
     {

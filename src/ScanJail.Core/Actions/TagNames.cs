@@ -12,10 +12,11 @@ internal static class TagNames
     public const string Count = "count";
     public const string Remaining = "remaining";
     public const string V6 = "v6";
+    public const string IgnoreIp = "ignoreip";
 
     /// <summary>Built-ins come from the ban and the configuration, never from log text.</summary>
     public static readonly IReadOnlySet<string> BuiltIns =
-        new HashSet<string>([Ip, Jail, BanTime, Failures, Family, Time, Count, Remaining, V6], StringComparer.Ordinal);
+        new HashSet<string>([Ip, Jail, BanTime, Failures, Family, Time, Count, Remaining, V6, IgnoreIp], StringComparer.Ordinal);
 
     /// <summary>[A-Za-z_][A-Za-z0-9_-]*</summary>
     public static bool IsValid(ReadOnlySpan<char> name)

@@ -32,7 +32,8 @@ internal sealed class TagValues : ITagSource
         new(values.ToDictionary(kv => kv.Key, kv => Clean(kv.Value), StringComparer.Ordinal), []);
 
     /// <param name="now">The time <c>&lt;remaining&gt;</c> counts from; without it, from the ban's start.</param>
-    public static TagValues For(Ban? ban, string jail, IReadOnlyDictionary<string, string> parameters, DateTimeOffset? now = null)
+    /// <param name="ignoreIp">The jail's ignoreip as space-separated networks (<c>&lt;ignoreip&gt;</c>); empty when not given.</param>
+    public static TagValues For(Ban? ban, string jail, IReadOnlyDictionary<string, string> parameters, DateTimeOffset? now = null, string ignoreIp = "")
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var environment = new List<KeyValuePair<string, string>>();
@@ -44,6 +45,7 @@ internal sealed class TagValues : ITagSource
         }
 
         Set(TagNames.Jail, jail, EnvName("", TagNames.Jail));
+        Set(TagNames.IgnoreIp, ignoreIp, EnvName("", TagNames.IgnoreIp));
         if (ban is not null)
         {
             var ci = CultureInfo.InvariantCulture;

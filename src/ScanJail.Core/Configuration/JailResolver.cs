@@ -31,7 +31,7 @@ internal static class JailResolver
         }
 
         var filter = enabled ? ResolveFilter(name, merged.Filter, last, resolver, errors) : null;
-        var actions = enabled ? ResolveActions(name, merged.Actions, last, resolver, errors) : Unresolved(merged.Actions);
+        var actions = enabled ? ResolveActions(name, merged.Actions, last, resolver, errors, merged.IgnoreIp!.Value) : Unresolved(merged.Actions);
         var filterRef = merged.Filter?.Value;
         return new JailConfig(
             name,
@@ -76,8 +76,10 @@ internal static class JailResolver
         return definition;
     }
 
-    private static List<ActionConfig> ResolveActions(string jail, Setting<IReadOnlyList<NamedReference>>? setting, JailLayer last, DefinitionResolver resolver, ConfigErrors errors)
+    private static List<ActionConfig> ResolveActions(
+        string jail, Setting<IReadOnlyList<NamedReference>>? setting, JailLayer last, DefinitionResolver resolver, ConfigErrors errors, IReadOnlyList<Net.IpNetwork> ignoreIp)
     {
+        var ignored = string.Join(' ', ignoreIp);
         var actions = new List<ActionConfig>();
         foreach (var reference in setting?.Value ?? [])
         {
@@ -89,7 +91,7 @@ internal static class JailResolver
                 continue;
             }
             var parameters = ActionFactory.MergeParameters(definition, reference.Parameters, errors, file, at, jail);
-            actions.Add(new ActionConfig(reference.Name, definition, parameters));
+            actions.Add(new ActionConfig(reference.Name, definition, parameters) { IgnoreIp = ignored });
         }
         return actions;
     }

@@ -62,6 +62,7 @@ internal static class JailBuilder
     private static bool SameAction(ActionConfig a, ActionConfig b) =>
         a.Name == b.Name
         && SameMap(a.Parameters, b.Parameters)
+        && a.IgnoreIp == b.IgnoreIp
         && a.Definition.Kind == b.Definition.Kind
         && a.Definition.Timeout == b.Definition.Timeout
         && a.Definition.CheckInterval == b.Definition.CheckInterval

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
 using ScanJail.Core.Actions;
 using ScanJail.Tests.Support;
 using static ScanJail.Core.Tests.Actions.Fixtures;
@@ -138,9 +139,26 @@ public sealed class CommandActionTests : IDisposable
 
         var start = Start.ToUnixTimeSeconds();
         Assert.Equal(
-            $"SCANJAIL_BANTIME=600\nSCANJAIL_COUNT=1\nSCANJAIL_FAILURES=3\nSCANJAIL_FAMILY=inet4\nSCANJAIL_F_SRC_PORT=22\nSCANJAIL_F_USER=root\n" +
+            $"SCANJAIL_BANTIME=600\nSCANJAIL_COUNT=1\nSCANJAIL_FAILURES=3\nSCANJAIL_FAMILY=inet4\nSCANJAIL_F_SRC_PORT=22\nSCANJAIL_F_USER=root\nSCANJAIL_IGNOREIP=\n" +
             $"SCANJAIL_IP=203.0.113.9\nSCANJAIL_JAIL=ssh\nSCANJAIL_P_CHAIN=INPUT\nSCANJAIL_REMAINING=600\nSCANJAIL_TIME={start}\nSCANJAIL_V6=\n",
             await File.ReadAllTextAsync(output));
+    }
+
+    [Fact]
+    public async Task Start_gets_the_jails_ignoreip_as_one_argument()
+    {
+        var output = _dir.File("start");
+        var definition = Definition($"""
+            ban: ["true"]
+            start: [sh, -c, 'printf %s "$1|$SCANJAIL_IGNOREIP" > "$0"', {Quote(output)}, '<ignoreip>']
+            """, "record");
+        var config = new ActionConfig("record", definition, definition.Parameters) { IgnoreIp = "192.0.2.0/24 2001:db8::/32" };
+        await using var action = ActionFactory.Create(config, "ssh", TimeProvider.System, NullLogger.Instance);
+
+        action.Enqueue(ActionVerb.Start, null);
+        await action.DrainAsync(Bounded());
+
+        Assert.Equal("192.0.2.0/24 2001:db8::/32|192.0.2.0/24 2001:db8::/32", await File.ReadAllTextAsync(output));
     }
 
     [Fact]

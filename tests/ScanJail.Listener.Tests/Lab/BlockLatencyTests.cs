@@ -37,7 +37,7 @@ public sealed class BlockLatencyTests(LabNetwork lab) : IAsyncLifetime
         await using var listener = await ListenerProcess.StartAsync(lab, """
             tcp: { mode: atcp, ports: "1-1024" }
             """, target: address, targetText: () => "now active and listening");
-        await Wait.UntilAsync(() => LinesRead().Result >= 3, "the listener's start lines at the engine", EngineOutput);
+        await Wait.UntilAsync(() => LabEngine.LinesReadAsync(_dir).Result >= 3, "the listener's start lines at the engine", EngineOutput);
         var first = await lab.NmapAsync("-sS", "-T4", "--max-retries", "1", "-p", "1-1024", LabNetwork.VictimV4);
         await Wait.UntilAsync(() => InKernel() is not null, "the scanner's address in the kernel", EngineOutput);
         var during = await lab.NmapAsync("-sS", "-T4", "--max-retries", "0", "--host-timeout", "20s", "-p", "1-20", LabNetwork.VictimV4);
@@ -53,13 +53,6 @@ public sealed class BlockLatencyTests(LabNetwork lab) : IAsyncLifetime
         Console.WriteLine($"{action} via {transport}: ports that answered nmap -sS -T4 -p 1-1024 before the drop: {answered} of 1024");
         Console.WriteLine($"{action}: engine Ban logged at {banAt:HH:mm:ss.fff}, address in the kernel at {kernelWall:HH:mm:ss.fff} ({(kernelWall - banAt).TotalMilliseconds:F0} ms later): {kernelLine}");
         Assert.InRange(answered, 0, 1024);
-    }
-
-    private async Task<long> LinesRead()
-    {
-        var stats = await Run.CheckedAsync("dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail-client.dll"), "--socket", Path.Combine(_dir, "sj.sock"), "stats", "--json");
-        using var json = System.Text.Json.JsonDocument.Parse(stats);
-        return json.RootElement.GetProperty("counters").GetProperty("lines.read").GetInt64();
     }
 
     private (long At, string Line)? InKernel()

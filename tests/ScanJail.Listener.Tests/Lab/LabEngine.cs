@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ScanJail.Tests.Support;
 
 namespace ScanJail.Listener.Tests.Lab;
 
@@ -49,6 +50,14 @@ internal sealed class LabEngine : IAsyncDisposable
             throw;
         }
         return engine;
+    }
+
+    /// <summary>Lines the engine whose control socket is in <paramref name="dir"/> has read (the client's <c>stats</c>).</summary>
+    public static async Task<long> LinesReadAsync(string dir)
+    {
+        var stats = await Run.CheckedAsync("dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail-client.dll"), "--socket", Path.Combine(dir, "sj.sock"), "stats", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(stats);
+        return json.RootElement.GetProperty("counters").GetProperty("lines.read").GetInt64();
     }
 
     public async ValueTask DisposeAsync()
