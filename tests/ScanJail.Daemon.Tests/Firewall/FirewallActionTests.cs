@@ -61,6 +61,28 @@ public sealed class FirewallActionTests
     }
 
     [Fact]
+    public async Task Nftables_with_a_trap_on_the_forward_hook_watches_the_hosts_own_ports_and_holds_where_it_bans()
+    {
+        await using var lab = await NetLab.CreateAsync();
+        using var config = FirewallConfig.Create("[{ nftables: { hook: forward, protocol: udp, port: \"53, 123\", trap: \"1-1024\", trap-hold: \"30\" } }]");
+        await using var engine = await EngineProcess.StartWithAsync(config.Dir, lab.Victim, null);
+        await FirewallConfig.ClientOkAsync(engine, "ban", FirewallConfig.Jail, "203.0.113.9");
+        await Wait.UntilAsync(async () => (await lab.InVictimAsync("nft", "list", "set", "inet", "sj-fw", "addr-inet4")).Stdout.Contains("203.0.113.9", StringComparison.Ordinal), "the ban", engine);
+
+        var table = (await lab.InVictimAsync("nft", "list", "table", "inet", "sj-fw")).Stdout;
+        // The trap springs on the host's own ports (input hook, after the action's chain); the hold is where the ban is,
+        // and with a UDP ban it covers every TCP port; the jail's ignoreip (the default, loopback) is never held.
+        Assert.Matches(@"chain trap-in \{\s+type filter hook input priority filter - 9; policy accept;\s+tcp flags ! rst,ack tcp dport 1-1024 jump trap", table);
+        Assert.Contains("ip saddr 127.0.0.0/8 return", table, StringComparison.Ordinal);
+        Assert.Contains("ip6 saddr ::1 return", table, StringComparison.Ordinal);
+        Assert.Matches(@"chain forward \{[^}]*ip saddr @addr-inet4 udp dport \{ 53, 123 \} drop\s+ip6 saddr @addr-inet6 udp dport \{ 53, 123 \} drop\s+tcp flags ! rst,ack ip saddr @trap-inet4 update @trap-inet4", table);
+        Assert.Contains("timeout 30s", table, StringComparison.Ordinal);
+        var stats = await engine.ClientAsync("--json", "stats");
+        Assert.DoesNotContain("\"lastError\":\"", stats.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, await engine.StopAsync());
+    }
+
+    [Fact]
     public async Task Hosts_deny_gets_one_line_per_ban_and_loses_it_at_the_unban_keeping_the_rest()
     {
         using var config = FirewallConfig.Create("[{ hosts-deny: { file: HOSTSDENY, daemons: \"sshd, vsftpd\" } }]");
