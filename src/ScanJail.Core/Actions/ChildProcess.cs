@@ -10,15 +10,17 @@ namespace ScanJail.Core.Actions;
 /// as pipes and no other descriptor open, in a process group of its own (so a timeout kills its children
 /// too), with every signal at its default and none blocked. Measured inside the engine, <c>Process.Start</c> took three times
 /// as long to get a ban command running (docs/latency.md, rounds 5 and 6); this path does only what a
-/// command needs. The child is reaped by a thread of its own that waits for exactly its pid, so
-/// .NET's own SIGCHLD handling (which reaps only the children it started) is not disturbed, and no
-/// zombie is left.
+/// command needs. The child is reaped by exactly its pid (by <see cref="ChildReaper"/>'s thread, or where pidfds
+/// are missing a thread of its own), so .NET's own SIGCHLD handling (which reaps only the children it started) is
+/// not disturbed, and no zombie is left.
 /// </summary>
 internal sealed unsafe class ChildProcess : IDisposable
 {
     private const int IdPid = 1;
     private const int Exited = 4;
     private const int NoWait = 0x01000000;
+    private const int NoHang = 1;
+    private const int SignalInfoPid = 16; // siginfo_t.si_pid on 64-bit Linux
     private const int SignalInfoSize = 128;
 
     private readonly TaskCompletionSource<int?> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,7 +72,10 @@ internal sealed unsafe class ChildProcess : IDisposable
                 new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(pipes[2], ownsHandle: true)),
                 new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(pipes[4], ownsHandle: true)));
             handed = true;
-            new Thread(child.Reap) { IsBackground = true, Name = "scanjail reaper" }.Start();
+            if (!ChildReaper.TryWatch(child))
+            {
+                new Thread(child.Reap) { IsBackground = true, Name = "scanjail reaper" }.Start();
+            }
             return child;
         }
         finally
@@ -210,7 +215,7 @@ internal sealed unsafe class ChildProcess : IDisposable
         return program;
     }
 
-    /// <summary>Waits for the exit without reaping, then reaps under the lock, so <see cref="KillAll"/> never hits a reused pid.</summary>
+    /// <summary>Waits for the exit without reaping, then reaps (<see cref="Collect"/>).</summary>
     private void Reap()
     {
         var info = stackalloc byte[SignalInfoSize];
@@ -222,6 +227,29 @@ internal sealed unsafe class ChildProcess : IDisposable
                 break;
             }
         }
+        Collect();
+    }
+
+    /// <summary>
+    /// Reaps the child if it has exited, else false. A stale readiness can name a pidfd whose number a newer child's
+    /// took (a fork elsewhere in the engine, <c>Process.Start</c>, holding the closed one for a moment): that child
+    /// must not be waited for.
+    /// </summary>
+    internal bool TryCollect()
+    {
+        var info = stackalloc byte[SignalInfoSize];
+        new Span<byte>(info, SignalInfoSize).Clear();
+        if (PosixSpawn.WaitId(IdPid, Id, info, Exited | NoWait | NoHang) != 0 || *(int*)(info + SignalInfoPid) != Id)
+        {
+            return false;
+        }
+        Collect();
+        return true;
+    }
+
+    /// <summary>Reaps the exited child under the lock, so <see cref="KillAll"/> never hits a reused pid.</summary>
+    private void Collect()
+    {
         int? code;
         lock (_gate)
         {

@@ -127,6 +127,20 @@ public sealed partial class ChildProcessTests
     }
 
     [Fact]
+    public async Task Children_that_end_in_any_order_are_all_reaped_by_one_thread()
+    {
+        // Started first, ended last: each exit code reaches its own child whatever the order of the exits.
+        var children = Enumerable.Range(0, 20).Select(i => ChildProcess.Start(["sh", "-c", $"sleep 0.{20 - i:D2}; exit {i + 1}"], Plain)).ToList();
+        var reapers = Directory.GetDirectories("/proc/self/task")
+            .Count(task => File.Exists($"{task}/comm") && File.ReadAllText($"{task}/comm").Trim() == "scanjail reaper");
+        var codes = await Task.WhenAll(children.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (int?)i), codes);
+        Assert.Equal(1, reapers);
+        children.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task KillAll_ends_the_child_and_the_children_in_its_group()
     {
         using var child = ChildProcess.Start(["sh", "-c", "sleep 60 & echo $!; wait"], Plain);
