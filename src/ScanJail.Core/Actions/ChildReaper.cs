@@ -56,6 +56,13 @@ internal static unsafe partial class ChildReaper
         int epoll;
         try
         {
+            // A pidfd of the engine itself says whether this kernel (5.3) and libc (2.36) have them.
+            var own = PidfdOpen(Environment.ProcessId, 0);
+            if (own < 0)
+            {
+                return -1;
+            }
+            _ = PosixSpawn.Close(own);
             epoll = EpollCreate(CloseOnExec);
         }
         catch (EntryPointNotFoundException)
