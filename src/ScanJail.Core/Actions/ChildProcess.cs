@@ -231,15 +231,22 @@ internal sealed unsafe class ChildProcess : IDisposable
     }
 
     /// <summary>
-    /// Reaps the child if it has exited, else false. A stale readiness can name a pidfd whose number a newer child's
-    /// took (a fork elsewhere in the engine, <c>Process.Start</c>, holding the closed one for a moment): that child
-    /// must not be waited for.
+    /// Reaps the child if it has exited (or another reaper took it: its exit code is then lost), else false. A stale
+    /// readiness can name a pidfd whose number a newer child's took (a fork elsewhere in the engine,
+    /// <c>Process.Start</c>, holding the closed one for a moment): that child must not be waited for.
     /// </summary>
     internal bool TryCollect()
     {
         var info = stackalloc byte[SignalInfoSize];
         new Span<byte>(info, SignalInfoSize).Clear();
-        if (PosixSpawn.WaitId(IdPid, Id, info, Exited | NoWait | NoHang) != 0 || *(int*)(info + SignalInfoPid) != Id)
+        if (PosixSpawn.WaitId(IdPid, Id, info, Exited | NoWait | NoHang) != 0)
+        {
+            if (Marshal.GetLastPInvokeError() == PosixSpawn.EINTR)
+            {
+                return false;
+            }
+        }
+        else if (*(int*)(info + SignalInfoPid) != Id)
         {
             return false;
         }

@@ -141,6 +141,29 @@ public sealed partial class ChildProcessTests
     }
 
     [Fact]
+    public async Task A_child_another_reaper_took_still_ends_with_its_exit_code_lost()
+    {
+        // The test reaps the child itself, racing the engine's reaper, as .NET does when the engine was started with
+        // SIGCHLD ignored: exactly one of the two gets the status, and Ended completes either way.
+        using var child = ChildProcess.Start(["sh", "-c", "sleep 0.3; exit 5"], Plain);
+        var taken = WaitPid(child.Id, out var status, 0);
+        var code = await child.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+
+        if (taken == child.Id)
+        {
+            Assert.Equal(5, (status >> 8) & 0xff);
+            Assert.Null(code);
+        }
+        else
+        {
+            Assert.Equal(5, code);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "waitpid")]
+    private static partial int WaitPid(int pid, out int status, int options);
+
+    [Fact]
     public async Task KillAll_ends_the_child_and_the_children_in_its_group()
     {
         using var child = ChildProcess.Start(["sh", "-c", "sleep 60 & echo $!; wait"], Plain);
