@@ -50,9 +50,13 @@ internal sealed unsafe class ChildProcess : IDisposable
     /// </summary>
     public Task<int?> Ended => _exit.Task;
 
-    /// <summary>Starts <paramref name="argv"/> with exactly <paramref name="environment"/> ("NAME=value").</summary>
+    /// <summary>
+    /// Starts <paramref name="argv"/> with exactly <paramref name="environment"/> ("NAME=value"). It is reaped by
+    /// <see cref="ChildReaper"/>, or by a thread of its own where pidfds are missing or <paramref name="reaperOfItsOwn"/>
+    /// asks for one (the tests of that path, which this kernel would otherwise never take).
+    /// </summary>
     /// <exception cref="ChildStartException">The program could not be started (missing, not executable...).</exception>
-    public static ChildProcess Start(IReadOnlyList<string> argv, IReadOnlyList<string> environment)
+    public static ChildProcess Start(IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool reaperOfItsOwn = false)
     {
         var pipes = stackalloc int[6] { -1, -1, -1, -1, -1, -1 };
         var handed = false;
@@ -72,7 +76,7 @@ internal sealed unsafe class ChildProcess : IDisposable
                 new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(pipes[2], ownsHandle: true)),
                 new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(pipes[4], ownsHandle: true)));
             handed = true;
-            if (!ChildReaper.TryWatch(child))
+            if (reaperOfItsOwn || !ChildReaper.TryWatch(child))
             {
                 new Thread(child.Reap) { IsBackground = true, Name = "scanjail reaper" }.Start();
             }

@@ -131,14 +131,45 @@ public sealed partial class ChildProcessTests
     {
         // Started first, ended last: each exit code reaches its own child whatever the order of the exits.
         var children = Enumerable.Range(0, 20).Select(i => ChildProcess.Start(["sh", "-c", $"sleep 0.{20 - i:D2}; exit {i + 1}"], Plain)).ToList();
-        var reapers = Directory.GetDirectories("/proc/self/task")
-            .Count(task => File.Exists($"{task}/comm") && File.ReadAllText($"{task}/comm").Trim() == "scanjail reaper");
+        var reapers = ReaperThreads();
         var codes = await Task.WhenAll(children.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (int?)i), codes);
         Assert.Equal(1, reapers);
         children.ForEach(c => c.Dispose());
     }
+
+    [Fact]
+    public async Task Where_pidfds_are_missing_each_child_is_reaped_by_a_thread_of_its_own()
+    {
+        var children = Enumerable.Range(0, 5).Select(i => ChildProcess.Start(["sh", "-c", $"exit {i + 3}"], Plain, reaperOfItsOwn: true)).ToList();
+        using var sleeper = ChildProcess.Start(["sleep", "60"], Plain, reaperOfItsOwn: true);
+        var codes = await Task.WhenAll(children.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(60));
+        sleeper.KillAll();
+
+        Assert.Equal(Enumerable.Range(3, 5).Select(i => (int?)i), codes);
+        Assert.Equal(128 + 9, await sleeper.Ended.WaitAsync(TimeSpan.FromSeconds(30)));
+        foreach (var child in children.Append(sleeper))
+        {
+            Assert.False(Directory.Exists($"/proc/{child.Id}") && File.ReadAllText($"/proc/{child.Id}/stat").Contains(") Z ", StringComparison.Ordinal),
+                $"pid {child.Id} is a zombie");
+        }
+        children.ForEach(c => c.Dispose());
+        // Their threads end with them (the other test counts the reaping threads).
+        await Until.TrueAsync(() => ReaperThreads() <= 1, "the children's own reaping threads to end");
+    }
+
+    private static int ReaperThreads() => Directory.GetDirectories("/proc/self/task").Count(task =>
+    {
+        try
+        {
+            return File.ReadAllText($"{task}/comm").Trim() == "scanjail reaper";
+        }
+        catch (IOException)
+        {
+            return false; // the thread ended meanwhile
+        }
+    });
 
     [Fact]
     public async Task A_child_another_reaper_took_still_ends_with_its_exit_code_lost()
