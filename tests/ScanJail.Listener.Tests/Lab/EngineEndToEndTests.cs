@@ -40,6 +40,7 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
         await StartEngineAsync(rsyslog.LogFile, bantime: "20s");
 
         var first = await lab.NmapAsync("-sS", "-T4", "-p", "1-1024", LabNetwork.VictimV4);
+        var answered = CountState(first, "closed") + CountState(first, "open");
         await Wait.UntilAsync(() => DropRuleCount().Result == 1, "the DROP rule", EngineOutput);
         // Once the rule is in, every probe is dropped: nmap reports the ports filtered.
         var during = await lab.NmapAsync("-sS", "-T4", "--max-retries", "0", "--host-timeout", "20s", "-p", "1-20", LabNetwork.VictimV4);
@@ -50,18 +51,28 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
         {
             var source = Assert.Single(json.RootElement.GetProperty("sources").EnumerateArray());
             Assert.Equal(LabNetwork.ScannerV4, source.GetProperty("address").GetString());
-            Assert.Equal("1-1024", source.GetProperty("ports").GetString());
+            // The raw socket sees a probe only after the INPUT chain let it in, so the report holds exactly the ports
+            // that answered: all 1024 when the scan ends before the ban lands, fewer (scattered: nmap probes in a
+            // random order) when a busy machine slows the scan and the ban lands during it.
+            var ports = source.GetProperty("ports").GetString()!;
+            Assert.Equal(answered, PortCount(ports));
+            if (answered == 1024)
+            {
+                Assert.Equal("1-1024", ports);
+            }
             Assert.Equal("syn", Assert.Single(source.GetProperty("kinds").EnumerateArray()).GetString());
             Assert.True(source.GetProperty("bannedNow").GetBoolean());
-            Assert.Equal(1, source.GetProperty("bans").GetInt32());
+            // One ban, or more when a scan slowed by a busy machine outlived the 20 s bantime: each one the engine made.
+            var bans = EngineOutput().Split('\n').Count(l => l.Contains($"] Ban {LabNetwork.ScannerV4} ", StringComparison.Ordinal));
+            Assert.InRange(bans, 1, 10);
+            Assert.Equal(bans, source.GetProperty("bans").GetInt32());
         }
         var text = await Run.CheckedAsync("dotnet", Path.Combine(AppContext.BaseDirectory, "scanjail-client.dll"), "--socket", Path.Combine(_dir, "sj.sock"), "report");
-        Assert.Contains("  ports:   1024 (1-1024)", text, StringComparison.Ordinal);
+        Assert.Contains($"  ports:   {answered} (", text, StringComparison.Ordinal);
         // Unbanned at bantime (the same ports are inside the listener's suppress window, so no new ban).
         await Wait.UntilAsync(() => DropRuleCount().Result == 0, "the unban", EngineOutput, seconds: 60);
         var after = await lab.NmapAsync("-sS", "-T4", "-p", "1-20", LabNetwork.VictimV4);
         Assert.Equal(20, CountState(after, "closed"));
-        var answered = CountState(first, "closed") + CountState(first, "open");
         // A figure, not a pass mark: the whole -T4 scan may finish before the chain (listener, rsyslog,
         // file tail, engine, iptables) lands the rule; the rule landing and holding is what is asserted.
         Console.WriteLine($"ports that answered nmap -sS -T4 -p 1-1024 before the DROP: {answered} of 1024");
@@ -99,6 +110,13 @@ public sealed partial class EngineEndToEndTests(LabNetwork lab) : IAsyncLifetime
     }
 
     /// <summary>How many ports nmap reports in <paramref name="state"/>: those listed one per line plus the "Not shown" counts.</summary>
+    // "1-7,11-15,17" -> 13
+    private static int PortCount(string ranges) => ranges.Split(',').Sum(range =>
+    {
+        var ends = range.Split('-').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        return ends[^1] - ends[0] + 1;
+    });
+
     internal static int CountState(string nmap, string state)
     {
         var total = PortLine().Matches(nmap).Count(m => m.Groups[1].Value == state);
