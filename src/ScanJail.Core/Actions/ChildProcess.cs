@@ -78,7 +78,7 @@ internal sealed unsafe class ChildProcess : IDisposable
             handed = true;
             if (reaperOfItsOwn || !ChildReaper.TryWatch(child))
             {
-                new Thread(child.Reap) { IsBackground = true, Name = "scanjail reaper" }.Start();
+                new Thread(child.Reap) { IsBackground = true, Name = ChildReaper.ThreadName }.Start();
             }
             return child;
         }
@@ -219,31 +219,26 @@ internal sealed unsafe class ChildProcess : IDisposable
         return program;
     }
 
-    /// <summary>Waits for the exit without reaping, then reaps (<see cref="Collect"/>).</summary>
+    /// <summary>The fallback reaper's thread: waits for the exit, then reaps.</summary>
     private void Reap()
     {
-        var info = stackalloc byte[SignalInfoSize];
-        while (PosixSpawn.WaitId(IdPid, Id, info, Exited | NoWait) != 0)
+        while (!TryCollect(wait: true))
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != PosixSpawn.EINTR)
-            {
-                break;
-            }
         }
-        Collect();
     }
 
     /// <summary>
-    /// Reaps the child if it has exited (or another reaper took it: its exit code is then lost), else false. A stale
-    /// readiness can name a pidfd whose number a newer child's took (a fork elsewhere in the engine,
-    /// <c>Process.Start</c>, holding the closed one for a moment): that child must not be waited for.
+    /// Reaps the child if it has exited (or another reaper took it: its exit code is then lost), else false: not
+    /// exited yet (only without <paramref name="wait"/>), or a signal interrupted the wait. Without
+    /// <paramref name="wait"/> a stale readiness can name a pidfd whose number a newer child's took (a fork elsewhere
+    /// in the engine, <c>Process.Start</c>, holding the closed one for a moment): that child must not be waited for.
     /// </summary>
-    internal bool TryCollect()
+    internal bool TryCollect(bool wait = false)
     {
         var info = stackalloc byte[SignalInfoSize];
         new Span<byte>(info, SignalInfoSize).Clear();
-        if (PosixSpawn.WaitId(IdPid, Id, info, Exited | NoWait | NoHang) != 0)
+        // WNOWAIT: the status stays for Collect, which takes it under the lock.
+        if (PosixSpawn.WaitId(IdPid, Id, info, Exited | NoWait | (wait ? 0 : NoHang)) != 0)
         {
             if (Marshal.GetLastPInvokeError() == PosixSpawn.EINTR)
             {

@@ -12,9 +12,11 @@ namespace ScanJail.Core.Actions;
 /// </summary>
 internal static unsafe partial class ChildReaper
 {
+    /// <summary>The name of the reaping thread (and of the fallback's, one per command).</summary>
+    internal const string ThreadName = "scanjail reaper";
+
     private const int EpollIn = 0x001;
     private const int EpollAdd = 1;
-    private const int CloseOnExec = 0x80000;
     private const int Batch = 64;
 
     // struct epoll_event is packed on x86_64 (4-byte events, then 8-byte data), naturally aligned elsewhere.
@@ -63,7 +65,7 @@ internal static unsafe partial class ChildReaper
                 return -1;
             }
             _ = PosixSpawn.Close(own);
-            epoll = EpollCreate(CloseOnExec);
+            epoll = EpollCreate(PosixSpawn.CloseOnExec);
         }
         catch (EntryPointNotFoundException)
         {
@@ -71,7 +73,7 @@ internal static unsafe partial class ChildReaper
         }
         if (epoll >= 0)
         {
-            new Thread(() => Run(epoll)) { IsBackground = true, Name = "scanjail reaper" }.Start();
+            new Thread(() => Run(epoll)) { IsBackground = true, Name = ThreadName }.Start();
         }
         return epoll;
     }

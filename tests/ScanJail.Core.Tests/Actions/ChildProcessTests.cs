@@ -119,9 +119,7 @@ public sealed partial class ChildProcessTests
         Assert.Equal(Enumerable.Range(0, 40).Select(i => (int?)(i % 3)), codes);
         foreach (var child in children)
         {
-            // Reaped: the pid is gone from /proc, not left as a zombie ("Z").
-            Assert.False(Directory.Exists($"/proc/{child.Id}") && File.ReadAllText($"/proc/{child.Id}/stat").Contains(") Z ", StringComparison.Ordinal),
-                $"pid {child.Id} is a zombie");
+            AssertReaped(child);
             child.Dispose();
         }
     }
@@ -151,19 +149,23 @@ public sealed partial class ChildProcessTests
         Assert.Equal(128 + 9, await sleeper.Ended.WaitAsync(TimeSpan.FromSeconds(30)));
         foreach (var child in children.Append(sleeper))
         {
-            Assert.False(Directory.Exists($"/proc/{child.Id}") && File.ReadAllText($"/proc/{child.Id}/stat").Contains(") Z ", StringComparison.Ordinal),
-                $"pid {child.Id} is a zombie");
+            AssertReaped(child);
         }
         children.ForEach(c => c.Dispose());
         // Their threads end with them (the other test counts the reaping threads).
         await Until.TrueAsync(() => ReaperThreads() <= 1, "the children's own reaping threads to end");
     }
 
+    // Reaped: the pid is gone from /proc, not left as a zombie ("Z").
+    private static void AssertReaped(ChildProcess child) =>
+        Assert.False(Directory.Exists($"/proc/{child.Id}") && File.ReadAllText($"/proc/{child.Id}/stat").Contains(") Z ", StringComparison.Ordinal),
+            $"pid {child.Id} is a zombie");
+
     private static int ReaperThreads() => Directory.GetDirectories("/proc/self/task").Count(task =>
     {
         try
         {
-            return File.ReadAllText($"{task}/comm").Trim() == "scanjail reaper";
+            return File.ReadAllText($"{task}/comm").Trim() == ChildReaper.ThreadName;
         }
         catch (IOException)
         {
