@@ -4,7 +4,8 @@ namespace ScanJail.Bench;
 
 /// <summary>
 /// <c>--latency</c>: the ban-latency table (ScanJail by file and by syslog datagram, fail2ban-server
-/// with pyinotify and polling, each idle and under load). <c>--soak MINUTES</c>: the soak instead.
+/// with pyinotify and polling, each idle and under load; the floor's idle rows unless <c>--no-floor</c>).
+/// <c>--soak MINUTES</c>: the soak instead.
 /// </summary>
 internal static class LatencyCommand
 {
@@ -28,7 +29,9 @@ internal static class LatencyCommand
         {
             var stamp = StampCommand.Choose(tools, bash: StringOption(args, "--stamp", "c") == "bash");
             Console.WriteLine($"the ban command (both tools): {stamp.Name}");
-            return Table(bans, loadRate, peerBans, withPeers, idleOnly: args.Contains("--idle-only"));
+            // The floor spawns one program by its path: only with the C stamp command.
+            var floor = !args.Contains("--no-floor") && stamp.Prefix.Count == 1 ? FloorLatency.Build(tools) : null;
+            return Table(bans, loadRate, peerBans, withPeers, idleOnly: args.Contains("--idle-only"), floor);
         }
         finally
         {
@@ -36,13 +39,17 @@ internal static class LatencyCommand
         }
     }
 
-    private static int Table(int bans, int loadRate, int peerBans, bool withPeers, bool idleOnly)
+    private static int Table(int bans, int loadRate, int peerBans, bool withPeers, bool idleOnly, string? floor)
     {
         Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row, each row at most {LatencyStage.RowBudget.TotalSeconds:F0} s; load {loadRate:N0} lines/s");
         var rows = new List<LatencyFigures>();
         foreach (var underLoad in idleOnly ? (bool[])[false] : [false, true])
         {
             rows.AddRange(Report(LatencyStage.Run(bans, underLoad, loadRate)));
+            if (floor is not null && !underLoad)
+            {
+                rows.AddRange(Report(FloorLatency.Run(floor, bans)));
+            }
             if (!withPeers)
             {
                 continue;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ScanJail.Bench;
 
 /// <summary>
@@ -67,28 +65,8 @@ internal sealed class StampCommand
 
     private static StampCommand Bash() => new(["bash", "-c", StampLog.Script, "stamp"], "bash -c 'printf ... $EPOCHREALTIME' (its start counted)");
 
-    private static StampCommand? Compile(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        var source = Path.Combine(dir, "stamp.c");
-        var program = Path.Combine(dir, "stamp");
-        File.WriteAllText(source, Source);
-        try
-        {
-            using var cc = Process.Start(new ProcessStartInfo("cc", ["-O2", "-static", "-o", program, source]) { RedirectStandardError = true });
-            var errors = cc!.StandardError.ReadToEnd();
-            cc.WaitForExit();
-            if (cc.ExitCode != 0)
-            {
-                Console.WriteLine($"cc could not build the stamp command ({errors.Trim()}): using bash");
-                return null;
-            }
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Console.WriteLine("no C compiler (cc): the stamp command is bash");
-            return null;
-        }
-        return new StampCommand([program], "a static C program stamping its start (clock read first in main)");
-    }
+    private static StampCommand? Compile(string dir) =>
+        CProgram.Build(dir, "stamp", Source) is { } program
+            ? new StampCommand([program], "a static C program stamping its start (clock read first in main)")
+            : null;
 }
