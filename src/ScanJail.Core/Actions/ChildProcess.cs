@@ -7,7 +7,7 @@ namespace ScanJail.Core.Actions;
 
 /// <summary>
 /// One command started with <c>posix_spawn</c> (argv as given, never a shell), its standard streams
-/// as pipes and no other descriptor open, in a process group of its own (so a timeout kills its children
+/// as pipes (stdout and stderr read by the thread that reaps it, <see cref="ChildOutput"/>) and no other descriptor open, in a process group of its own (so a timeout kills its children
 /// too), with every signal at its default and none blocked. Measured inside the engine, <c>Process.Start</c> took three times
 /// as long to get a ban command running (docs/latency.md, rounds 5 and 6); this path does only what a
 /// command needs. The child is reaped by exactly its pid (by <see cref="ChildReaper"/>'s thread, or where pidfds
@@ -23,32 +23,39 @@ internal sealed unsafe class ChildProcess : IDisposable
     private const int SignalInfoPid = 16; // siginfo_t.si_pid on 64-bit Linux
     private const int SignalInfoSize = 128;
 
-    private readonly TaskCompletionSource<int?> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Synchronous continuations: what awaits a command (its action's queue, which may start the next command)
+    // goes on on the reaping thread, without a hop to the pool; every await on that path is asynchronous.
+    private readonly TaskCompletionSource<ChildResult> _finished = new();
     private readonly Lock _gate = new();
     private bool _reaped;
+    // Touched by the reaping thread only.
+    private bool _exited;
+    private int? _code;
 
-    private ChildProcess(int id, Stream input, Stream output, Stream error)
+    private ChildProcess(int id, Stream input, ChildOutput output)
     {
         Id = id;
         StandardInput = input;
-        StandardOutput = output;
-        StandardError = error;
+        Output = output;
     }
+
+    /// <summary>How long the output may stay open after the exit (held by a process that escaped the group, a daemon).</summary>
+    public static TimeSpan OutputGrace { get; } = TimeSpan.FromSeconds(2);
 
     public int Id { get; }
 
     public Stream StandardInput { get; }
 
-    public Stream StandardOutput { get; }
-
-    public Stream StandardError { get; }
+    /// <summary>Its stdout and stderr, read by the reaping thread.</summary>
+    internal ChildOutput Output { get; }
 
     /// <summary>
-    /// The exit code once the process has ended (128 + the signal's number when a signal ended it, as
-    /// .NET reports it); null when another reaper took its status (only if the engine was started
-    /// with SIGCHLD ignored, when .NET reaps every child).
+    /// Completes once the process has ended and its stdout and stderr reached their end (or <see cref="OutputGrace"/>
+    /// after the exit). The exit code is 128 + the signal's number when a signal ended it, as .NET reports it; null
+    /// when another reaper took its status (only if the engine was started with SIGCHLD ignored, when .NET reaps every
+    /// child). Its continuations run on the reaping thread.
     /// </summary>
-    public Task<int?> Ended => _exit.Task;
+    public Task<ChildResult> Finished => _finished.Task;
 
     /// <summary>
     /// Starts <paramref name="argv"/> with exactly <paramref name="environment"/> ("NAME=value"). It is reaped by
@@ -69,16 +76,18 @@ internal sealed unsafe class ChildProcess : IDisposable
                     throw new ChildStartException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
                 }
             }
+            // Only the engine's read ends: the command's stdout blocks on a full pipe, as a command expects.
+            _ = PosixSpawn.Fcntl(pipes[2], PosixSpawn.SetStatusFlags, PosixSpawn.NonBlocking);
+            _ = PosixSpawn.Fcntl(pipes[4], PosixSpawn.SetStatusFlags, PosixSpawn.NonBlocking);
             // The child's ends: stdin reads from the first pipe, stdout and stderr write to the others.
             var pid = Spawn(Resolve(argv[0]), argv, environment, pipes[0], pipes[3], pipes[5]);
             var child = new ChildProcess(pid,
                 new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(pipes[1], ownsHandle: true)),
-                new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(pipes[2], ownsHandle: true)),
-                new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(pipes[4], ownsHandle: true)));
+                new ChildOutput(pipes[2], pipes[4]));
             handed = true;
             if (reaperOfItsOwn || !ChildReaper.TryWatch(child))
             {
-                new Thread(child.Reap) { IsBackground = true, Name = ChildReaper.ThreadName }.Start();
+                new Thread(child.ReapAlone) { IsBackground = true, Name = ChildReaper.ThreadName }.Start();
             }
             return child;
         }
@@ -102,7 +111,7 @@ internal sealed unsafe class ChildProcess : IDisposable
     /// <summary>SIGKILL to the process and its group (children that stayed in it), unless it was reaped already.</summary>
     public void KillAll()
     {
-        // Under the lock the pid cannot be reaped and reused meanwhile (Reap takes the status under it).
+        // Under the lock the pid cannot be reaped and reused meanwhile (Collect takes the status under it).
         lock (_gate)
         {
             if (_reaped)
@@ -114,12 +123,8 @@ internal sealed unsafe class ChildProcess : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        StandardInput.Dispose();
-        StandardOutput.Dispose();
-        StandardError.Dispose();
-    }
+    /// <summary>Closes stdin; stdout and stderr are the reaping thread's, which closes them when the command finishes.</summary>
+    public void Dispose() => StandardInput.Dispose();
 
     private static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int stdin, int stdout, int stderr)
     {
@@ -219,12 +224,66 @@ internal sealed unsafe class ChildProcess : IDisposable
         return program;
     }
 
-    /// <summary>The fallback reaper's thread: waits for the exit, then reaps.</summary>
-    private void Reap()
+    /// <summary>
+    /// The fallback's thread, one per command: reads the output as it comes (<c>poll</c>, looking for the exit every
+    /// 50 ms while the output is open), reaps, and finishes the command.
+    /// </summary>
+    private void ReapAlone()
     {
-        while (!TryCollect(wait: true))
+        var polled = stackalloc byte[16]; // two struct pollfd: int fd, short events, short revents
+        var graceEnds = long.MaxValue;
+        while (true)
         {
+            if (Output.IsOpen)
+            {
+                var count = 0;
+                foreach (var stream in (ReadOnlySpan<int>)[ChildOutput.Output, ChildOutput.Errors])
+                {
+                    if (Output.Fd(stream) >= 0)
+                    {
+                        *(int*)(polled + 8 * count) = Output.Fd(stream);
+                        *(int*)(polled + 8 * count + 4) = PosixSpawn.PollIn; // events; revents cleared
+                        count++;
+                    }
+                }
+                var timeout = _exited ? (int)Math.Clamp(graceEnds - Environment.TickCount64, 0, int.MaxValue) : 50;
+                _ = PosixSpawn.Poll(polled, (nuint)count, timeout);
+                Output.Drain(ChildOutput.Output);
+                Output.Drain(ChildOutput.Errors);
+            }
+            if (!_exited)
+            {
+                if (!Output.IsOpen)
+                {
+                    while (!TryCollect(wait: true))
+                    {
+                    }
+                }
+                else if (TryCollect())
+                {
+                    graceEnds = Environment.TickCount64 + (long)OutputGrace.TotalMilliseconds;
+                }
+            }
+            if (TryFinish(graceOver: Environment.TickCount64 >= graceEnds))
+            {
+                return;
+            }
         }
+    }
+
+    /// <summary>
+    /// Completes <see cref="Finished"/> once the child is reaped and its output at its end, or at once after the exit
+    /// when <paramref name="graceOver"/> (what is still open is closed, <paramref name="closing"/> first); false if not yet.
+    /// </summary>
+    internal bool TryFinish(bool graceOver, Action<int>? closing = null)
+    {
+        if (!_exited || (Output.IsOpen && !graceOver))
+        {
+            return false;
+        }
+        Output.CloseAll(closing);
+        _finished.TrySetResult(new ChildResult(_code, Output.Text(ChildOutput.Output), Output.Text(ChildOutput.Errors)));
+        return true;
     }
 
     /// <summary>
@@ -256,7 +315,6 @@ internal sealed unsafe class ChildProcess : IDisposable
     /// <summary>Reaps the exited child under the lock, so <see cref="KillAll"/> never hits a reused pid.</summary>
     private void Collect()
     {
-        int? code;
         lock (_gate)
         {
             int rc, status;
@@ -264,9 +322,9 @@ internal sealed unsafe class ChildProcess : IDisposable
             {
             }
             _reaped = true;
-            code = rc == Id ? Decode(status) : null;
+            _code = rc == Id ? Decode(status) : null;
         }
-        _exit.TrySetResult(code);
+        _exited = true;
     }
 
     // <sys/wait.h>: low 7 bits the signal that ended it (0: a normal exit), the exit code in the next byte.

@@ -4,10 +4,11 @@ using System.Runtime.InteropServices;
 namespace ScanJail.Core.Actions;
 
 /// <summary>
-/// One thread that reaps every command the engine starts: each child's pidfd (Linux 5.3, glibc 2.36) sits in one
-/// epoll set, and the thread collects a child's status when its pidfd says it has exited. Before this, each child had
-/// a thread of its own: creating it, and waiting in <c>Thread.Start</c> until it ran, took a tenth of a millisecond on
-/// the engine loop right after each spawn, beside the command it had just started (docs/latency.md, round 17).
+/// One thread that reaps every command the engine starts: each child's pidfd (Linux 5.3, glibc 2.36) and the read
+/// ends of its stdout and stderr sit in one epoll set. The thread reads the output as it comes, collects a child's
+/// status when its pidfd says it has exited, and finishes the command once its output has ended too (or
+/// <see cref="ChildProcess.OutputGrace"/> after the exit). Before round 17 each child had a thread of its own; before
+/// round 18 its output went through the socket engine's thread and its end through the pool (docs/latency.md).
 /// Where pidfds or epoll are missing, <see cref="TryWatch"/> says no and the child keeps a thread of its own.
 /// </summary>
 internal static unsafe partial class ChildReaper
@@ -17,14 +18,19 @@ internal static unsafe partial class ChildReaper
 
     private const int EpollIn = 0x001;
     private const int EpollAdd = 1;
+    private const int EpollDelete = 2;
     private const int Batch = 64;
+    private const int Exit = -1; // what a token names: the pidfd, or ChildOutput.Output / Errors
 
     // struct epoll_event is packed on x86_64 (4-byte events, then 8-byte data), naturally aligned elsewhere.
     private static readonly int EventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
     private static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
-    private static readonly ConcurrentDictionary<int, ChildProcess> Watched = new();
+    // Each registration has a token of its own, never reused: a late event for a closed descriptor whose number
+    // came back finds no token.
+    private static readonly ConcurrentDictionary<long, (Watch Watch, int What)> Tokens = new();
     private static readonly Lazy<int> Epoll = new(StartThread);
+    private static long s_lastToken;
 
     /// <summary>Watches <paramref name="child"/> until it exits, then reaps it; false when this kernel or libc cannot.</summary>
     public static bool TryWatch(ChildProcess child)
@@ -40,16 +46,31 @@ internal static unsafe partial class ChildReaper
         {
             return false;
         }
-        Watched[pidfd] = child;
+        var watch = new Watch(child, pidfd);
+        if (!Add(epoll, watch, Exit, pidfd))
+        {
+            _ = PosixSpawn.Close(pidfd);
+            return false;
+        }
+        // Output first seen after the exit is still read: epoll reports a readable pipe when it is added.
+        _ = Add(epoll, watch, ChildOutput.Output, child.Output.Fd(ChildOutput.Output));
+        _ = Add(epoll, watch, ChildOutput.Errors, child.Output.Fd(ChildOutput.Errors));
+        return true;
+    }
+
+    private static bool Add(int epoll, Watch watch, int what, int fd)
+    {
+        var token = Interlocked.Increment(ref s_lastToken);
+        watch.Tokens[what + 1] = token;
+        Tokens[token] = (watch, what);
         var ev = stackalloc byte[16];
         *(uint*)ev = EpollIn;
-        *(long*)(ev + DataOffset) = pidfd;
-        if (EpollCtl(epoll, EpollAdd, pidfd, ev) == 0)
+        *(long*)(ev + DataOffset) = token;
+        if (EpollCtl(epoll, EpollAdd, fd, ev) == 0)
         {
             return true;
         }
-        Watched.TryRemove(pidfd, out _);
-        _ = PosixSpawn.Close(pidfd);
+        Tokens.TryRemove(token, out _);
         return false;
     }
 
@@ -81,25 +102,71 @@ internal static unsafe partial class ChildReaper
     private static void Run(int epoll)
     {
         var events = (byte*)NativeMemory.Alloc((nuint)(Batch * EventSize));
+        // Exited, output still open: finished at their deadline (Environment.TickCount64) whatever holds it.
+        var lingering = new List<(Watch Watch, long Deadline)>();
+        Action<int> closing = fd => _ = EpollCtl(epoll, EpollDelete, fd, null);
         while (true)
         {
-            var n = EpollWait(epoll, events, Batch, -1);
-            if (n < 0)
-            {
-                // EINTR: a signal reached this thread. Nothing else can fail on a valid set and buffer.
-                continue;
-            }
+            var timeout = lingering.Count == 0 ? -1 : (int)Math.Clamp(lingering.Min(l => l.Deadline) - Environment.TickCount64, 0, int.MaxValue);
+            var n = EpollWait(epoll, events, Batch, timeout);
+            // n < 0 is EINTR (a signal reached this thread); nothing else can fail on a valid set and buffer.
             for (var i = 0; i < n; i++)
             {
-                var pidfd = (int)*(long*)(events + i * EventSize + DataOffset);
-                if (Watched.TryGetValue(pidfd, out var child) && child.TryCollect())
+                if (!Tokens.TryGetValue(*(long*)(events + i * EventSize + DataOffset), out var named))
                 {
-                    Watched.TryRemove(pidfd, out _);
+                    continue;
+                }
+                var (watch, what) = named;
+                var child = watch.Child;
+                if (what == Exit)
+                {
+                    if (!child.TryCollect())
+                    {
+                        continue;
+                    }
+                    Forget(watch, Exit);
                     // Closing the last reference takes it out of the set.
-                    _ = PosixSpawn.Close(pidfd);
+                    _ = PosixSpawn.Close(watch.Pidfd);
+                    if (!Finish(watch, graceOver: false, closing))
+                    {
+                        lingering.Add((watch, Environment.TickCount64 + (long)ChildProcess.OutputGrace.TotalMilliseconds));
+                    }
+                }
+                else if (child.Output.Drain(what, closing))
+                {
+                    Forget(watch, what);
+                    if (Finish(watch, graceOver: false, closing))
+                    {
+                        lingering.RemoveAll(l => l.Watch == watch);
+                    }
                 }
             }
+            var now = Environment.TickCount64;
+            lingering.RemoveAll(l => l.Deadline <= now && Finish(l.Watch, graceOver: true, closing));
         }
+    }
+
+    private static bool Finish(Watch watch, bool graceOver, Action<int> closing)
+    {
+        if (!watch.Child.TryFinish(graceOver, closing))
+        {
+            return false;
+        }
+        Forget(watch, ChildOutput.Output);
+        Forget(watch, ChildOutput.Errors);
+        return true;
+    }
+
+    private static void Forget(Watch watch, int what) => Tokens.TryRemove(watch.Tokens[what + 1], out _);
+
+    /// <summary>One child's registrations: its pidfd, and a token for each of the pidfd, stdout and stderr.</summary>
+    private sealed class Watch(ChildProcess child, int pidfd)
+    {
+        public ChildProcess Child { get; } = child;
+
+        public int Pidfd { get; } = pidfd;
+
+        public long[] Tokens { get; } = [0, 0, 0];
     }
 
     [LibraryImport("libc", EntryPoint = "pidfd_open")]

@@ -16,9 +16,6 @@ internal static class CommandRunner
 
     private static readonly UTF8Encoding InputEncoding = new(encoderShouldEmitUTF8Identifier: false);
 
-    // Output still held open by a process that escaped the tree (for example a daemon) must not hang the queue.
-    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(2);
-
     // Read once: the engine never changes its own environment, and reading it at each start built a
     // hashtable of every variable and a string each on the engine loop, before the ban's command could
     // start (docs/latency.md, round 7: most of it on the first bans, a few hundredths of a ms after).
@@ -56,41 +53,30 @@ internal static class CommandRunner
         using (process)
         {
             // Without stdin text, a command waiting for input gets end-of-file at once. With it, writing runs
-            // beside the reads so that neither side can block the other on a full pipe.
+            // beside the reaping thread's reads, so that neither side can block the other on a full pipe.
             var input = WriteInputAsync(new StreamWriter(process.StandardInput, InputEncoding), stdin);
-            var output = process.StandardOutput.CopyToAsync(Stream.Null, CancellationToken.None);
-            var errors = KeepStartAsync(new StreamReader(process.StandardError, Encoding.UTF8));
 
             using var timer = new CancellationTokenSource(timeout, time);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
             string? failure = null;
-            int? exitCode;
+            ChildResult ended;
             try
             {
-                exitCode = await process.Ended.WaitAsync(either.Token);
+                ended = await process.Finished.WaitAsync(either.Token);
             }
             catch (OperationCanceledException)
             {
                 process.KillAll();
-                exitCode = await process.Ended;
+                ended = await process.Finished;
                 failure = timer.IsCancellationRequested
                     ? $"'{program}' timed out after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s and was killed"
                     : $"'{program}' was cancelled and killed";
             }
-            string stderr;
-            try
-            {
-                await Task.WhenAll(output, errors).WaitAsync(OutputGrace, time, CancellationToken.None);
-                stderr = await errors;
-            }
-            catch (TimeoutException)
-            {
-                stderr = errors.IsCompletedSuccessfully ? errors.Result : "";
-            }
             await input;
-            if (failure is null && exitCode != 0)
+            var stderr = FirstLine(ended.Errors);
+            if (failure is null && ended.ExitCode != 0)
             {
-                failure = exitCode is { } code
+                failure = ended.ExitCode is { } code
                     ? $"'{program}' exited with {code.ToString(CultureInfo.InvariantCulture)}"
                     : $"'{program}' ended but its exit code was lost (another reaper took it)";
             }
@@ -143,25 +129,25 @@ internal static class CommandRunner
         return block;
     }
 
-    /// <summary>Reads stderr to its end (so the command never blocks on a full pipe), keeping the start of the first line.</summary>
-    private static async Task<string> KeepStartAsync(StreamReader reader)
+    /// <summary>The start of stderr's first line that is not empty, control characters as spaces.</summary>
+    private static string FirstLine(string errors)
     {
         var kept = new StringBuilder();
-        var buffer = new char[1024];
-        var lineDone = false;
-        int n;
-        while ((n = await reader.ReadAsync(buffer, CancellationToken.None)) > 0)
+        foreach (var c in errors)
         {
-            for (var i = 0; i < n && !lineDone && kept.Length <= MaxErrorLength; i++)
+            if (c is '\n' or '\r')
             {
-                var c = buffer[i];
-                if (c is '\n' or '\r')
+                if (kept.Length > 0)
                 {
-                    lineDone = kept.Length > 0;
-                    continue;
+                    break;
                 }
-                kept.Append(char.IsControl(c) ? ' ' : c);
+                continue;
             }
+            if (kept.Length > MaxErrorLength)
+            {
+                break;
+            }
+            kept.Append(char.IsControl(c) ? ' ' : c);
         }
         return kept.ToString().Trim();
     }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace ScanJail.Core.Actions;
 
 /// <summary>
-/// libc's <c>posix_spawn</c>, <c>pipe2</c>, <c>waitpid</c> and <c>kill</c>, for <see cref="ChildProcess"/>.
+/// libc's <c>posix_spawn</c>, <c>pipe2</c>, <c>read</c>, <c>poll</c>, <c>waitpid</c> and <c>kill</c>, for <see cref="ChildProcess"/>.
 /// glibc's posix_spawn is a <c>clone(CLONE_VM|CLONE_VFORK)</c> and an <c>execve</c>, and reports a
 /// failed exec (missing program, no permission) as its return value. The opaque attribute and file
 /// action structures (336 and 80 bytes on x86_64 and aarch64 glibc) get 1 KB each, zeroed, and
@@ -13,6 +13,7 @@ internal static unsafe partial class PosixSpawn
 {
     public const int EINTR = 4;
     public const int ECHILD = 10;
+    public const int EAGAIN = 11;
     public const int SIGKILL = 9;
 
     // <spawn.h> flags and <fcntl.h> O_CLOEXEC, the same on every Linux architecture glibc supports here.
@@ -20,6 +21,9 @@ internal static unsafe partial class PosixSpawn
     public const short SetSignalDefaults = 0x04;
     public const short SetSignalMask = 0x08;
     public const int CloseOnExec = 0x80000;
+    public const int NonBlocking = 0x800;
+    public const int SetStatusFlags = 4; // F_SETFL
+    public const short PollIn = 0x001;
 
     public const int OpaqueSize = 1024;
 
@@ -68,6 +72,17 @@ internal static unsafe partial class PosixSpawn
 
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nint count);
+
+    // fcntl is variadic; its third argument, an int, is passed as a fixed one is on every Linux ABI glibc supports.
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    /// <summary><c>poll</c> over <paramref name="count"/> struct pollfd (int fd, short events, short revents).</summary>
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(byte* fds, nuint count, int timeout);
 
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, out int status, int options);

@@ -13,9 +13,8 @@ public sealed partial class ChildProcessTests
     {
         using var child = ChildProcess.Start(argv, Plain);
         child.StandardInput.Dispose();
-        using var reader = new StreamReader(child.StandardOutput);
-        var output = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return (await child.Ended.WaitAsync(TimeSpan.FromSeconds(30)), output);
+        var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+        return (ended.ExitCode, ended.Output);
     }
 
     [Fact]
@@ -32,10 +31,10 @@ public sealed partial class ChildProcessTests
         using var child = ChildProcess.Start(["sh", "-c", "printf '%s|' \"$@\"; printf '%s' \"$SCANJAIL_IP\"", "sh", "a b", "$HOME", "; rm -rf /"],
             [.. Plain, "SCANJAIL_IP=192.0.2.7"]);
         child.StandardInput.Dispose();
-        using var reader = new StreamReader(child.StandardOutput);
+        var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal("a b|$HOME|; rm -rf /|192.0.2.7", await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(0, await child.Ended.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("a b|$HOME|; rm -rf /|192.0.2.7", ended.Output);
+        Assert.Equal(0, ended.ExitCode);
     }
 
     [Fact]
@@ -100,9 +99,7 @@ public sealed partial class ChildProcessTests
     {
         using var child = ChildProcess.Start(["cat", "/proc/self/stat"], Plain);
         child.StandardInput.Dispose();
-        using var reader = new StreamReader(child.StandardOutput);
-        var stat = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        await child.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        var stat = (await child.Finished.WaitAsync(TimeSpan.FromSeconds(30))).Output;
 
         // pid (comm) state ppid pgrp ...
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
@@ -114,7 +111,7 @@ public sealed partial class ChildProcessTests
     public async Task Every_child_is_reaped_no_zombie_is_left()
     {
         var children = Enumerable.Range(0, 40).Select(i => ChildProcess.Start(["sh", "-c", $"exit {i % 3}"], Plain)).ToList();
-        var codes = await Task.WhenAll(children.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(60));
+        var codes = await Task.WhenAll(children.Select(async c => (await c.Finished).ExitCode)).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(Enumerable.Range(0, 40).Select(i => (int?)(i % 3)), codes);
         foreach (var child in children)
@@ -130,7 +127,7 @@ public sealed partial class ChildProcessTests
         // Started first, ended last: each exit code reaches its own child whatever the order of the exits.
         var children = Enumerable.Range(0, 20).Select(i => ChildProcess.Start(["sh", "-c", $"sleep 0.{20 - i:D2}; exit {i + 1}"], Plain)).ToList();
         var reapers = ReaperThreads();
-        var codes = await Task.WhenAll(children.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(60));
+        var codes = await Task.WhenAll(children.Select(async c => (await c.Finished).ExitCode)).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (int?)i), codes);
         Assert.Equal(1, reapers);
@@ -142,11 +139,11 @@ public sealed partial class ChildProcessTests
     {
         var children = Enumerable.Range(0, 5).Select(i => ChildProcess.Start(["sh", "-c", $"exit {i + 3}"], Plain, reaperOfItsOwn: true)).ToList();
         using var sleeper = ChildProcess.Start(["sleep", "60"], Plain, reaperOfItsOwn: true);
-        var codes = await Task.WhenAll(children.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(60));
+        var codes = await Task.WhenAll(children.Select(async c => (await c.Finished).ExitCode)).WaitAsync(TimeSpan.FromSeconds(60));
         sleeper.KillAll();
 
         Assert.Equal(Enumerable.Range(3, 5).Select(i => (int?)i), codes);
-        Assert.Equal(128 + 9, await sleeper.Ended.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(128 + 9, (await sleeper.Finished.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode);
         foreach (var child in children.Append(sleeper))
         {
             AssertReaped(child);
@@ -177,10 +174,10 @@ public sealed partial class ChildProcessTests
     public async Task A_child_another_reaper_took_still_ends_with_its_exit_code_lost()
     {
         // The test reaps the child itself, racing the engine's reaper, as .NET does when the engine was started with
-        // SIGCHLD ignored: exactly one of the two gets the status, and Ended completes either way.
+        // SIGCHLD ignored: exactly one of the two gets the status, and Finished completes either way.
         using var child = ChildProcess.Start(["sh", "-c", "sleep 0.3; exit 5"], Plain);
         var taken = WaitPid(child.Id, out var status, 0);
-        var code = await child.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        var code = (await child.Finished.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode;
 
         if (taken == child.Id)
         {
@@ -199,14 +196,16 @@ public sealed partial class ChildProcessTests
     [Fact]
     public async Task KillAll_ends_the_child_and_the_children_in_its_group()
     {
-        using var child = ChildProcess.Start(["sh", "-c", "sleep 60 & echo $!; wait"], Plain);
+        var pidFile = Path.Combine(Path.GetTempPath(), $"scanjail-killall-{Guid.NewGuid():N}");
+        using var child = ChildProcess.Start(["sh", "-c", $"sleep 60 & echo $! > {pidFile}.new; mv {pidFile}.new {pidFile}; wait"], Plain);
         child.StandardInput.Dispose();
-        using var reader = new StreamReader(child.StandardOutput);
-        var sleeper = int.Parse((await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)))!, CultureInfo.InvariantCulture);
+        await Until.TrueAsync(() => File.Exists(pidFile), "the background sleep's pid");
+        var sleeper = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+        File.Delete(pidFile);
 
         child.KillAll();
 
-        Assert.Equal(128 + 9, await child.Ended.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(128 + 9, (await child.Finished.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode);
         await Until.TrueAsync(() => !Directory.Exists($"/proc/{sleeper}") || File.ReadAllText($"/proc/{sleeper}/stat").Contains(") Z ", StringComparison.Ordinal),
             $"the background sleep (pid {sleeper}) to be killed");
         // Killing after the reap is a no-op, never a signal to a reused pid.
@@ -228,5 +227,68 @@ public sealed partial class ChildProcessTests
         Assert.True(Path.IsPathRooted(ChildProcess.Resolve("sh")));
         Assert.Equal("./x", ChildProcess.Resolve("./x"));
         Assert.Equal("scanjail-no-such-program-in-path", ChildProcess.Resolve("scanjail-no-such-program-in-path"));
+    }
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_verbose_command_never_blocks_and_the_start_of_each_stream_is_kept(bool reaperOfItsOwn)
+    {
+        // 1 MB on each stream, far past a pipe's 64 KB: a command nobody reads would block until its timeout.
+        using var child = ChildProcess.Start(["sh", "-c", "head -c 1048576 /dev/zero | tr '\\0' o; echo oops >&2; head -c 1048576 /dev/zero | tr '\\0' e >&2; exit 4"],
+            Plain, reaperOfItsOwn);
+        child.StandardInput.Dispose();
+
+        var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(4, ended.ExitCode);
+        Assert.Equal(new string('o', ChildOutput.Kept), ended.Output);
+        Assert.StartsWith("oops\neee", ended.Errors, StringComparison.Ordinal);
+        Assert.Equal(ChildOutput.Kept, ended.Errors.Length);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Output_held_open_by_a_process_that_left_the_group_ends_the_command_after_the_grace(bool reaperOfItsOwn)
+    {
+        // setsid: the background sleep leaves the command's group, as a daemon does, and keeps stdout and stderr open.
+        var pidFile = Path.Combine(Path.GetTempPath(), $"scanjail-grace-{Guid.NewGuid():N}");
+        using var child = ChildProcess.Start(["sh", "-c", $"echo started; setsid sleep 30 & echo $! > {pidFile}; exit 6"], Plain, reaperOfItsOwn);
+        child.StandardInput.Dispose();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(20));
+
+            Assert.Equal(6, ended.ExitCode);
+            Assert.Equal("started\n", ended.Output);
+            Assert.InRange(clock.Elapsed, ChildProcess.OutputGrace - TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(15));
+            AssertReaped(child);
+        }
+        finally
+        {
+            // The test's own grandchild, by the pid it wrote.
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var sleeper))
+            {
+                _ = Kill(sleeper, 9);
+            }
+            File.Delete(pidFile);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+
+    [Fact]
+    public async Task What_awaits_a_command_goes_on_on_the_reaping_thread_without_a_hop_to_the_pool()
+    {
+        // Still running when the continuation is added, so that it cannot run at once on the test's thread.
+        using var child = ChildProcess.Start(["sleep", "0.3"], Plain);
+        child.StandardInput.Dispose();
+
+        var thread = await child.Finished.ContinueWith(_ => (Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((ChildReaper.ThreadName, false), thread);
     }
 }
