@@ -52,7 +52,9 @@ internal static unsafe partial class ChildReaper
             _ = PosixSpawn.Close(pidfd);
             return false;
         }
-        // Output first seen after the exit is still read: epoll reports a readable pipe when it is added.
+        // Output first seen after the exit is still read: epoll reports a readable pipe when it is added. Adding a fresh
+        // pipe fails only without kernel memory (or past max_user_watches): that stream is then never read, and the
+        // command ends at its exit plus the grace, or at its timeout if it fills the pipe.
         _ = Add(epoll, watch, ChildOutput.Output, child.Output.Fd(ChildOutput.Output));
         _ = Add(epoll, watch, ChildOutput.Errors, child.Output.Fd(ChildOutput.Errors));
         return true;
