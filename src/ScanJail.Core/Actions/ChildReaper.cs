@@ -127,7 +127,9 @@ internal static unsafe partial class ChildReaper
                         continue;
                     }
                     Forget(watch, Exit);
-                    // Closing the last reference takes it out of the set.
+                    // Out of the set first: a fork elsewhere in the engine may hold a copy of the pidfd for a moment,
+                    // and the set would keep reporting it ready until that copy closed.
+                    closing(watch.Pidfd);
                     _ = PosixSpawn.Close(watch.Pidfd);
                     if (!Finish(watch, graceOver: false, closing))
                     {
