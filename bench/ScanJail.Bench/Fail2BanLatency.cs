@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace ScanJail.Bench;
 
@@ -39,11 +38,7 @@ internal static class Fail2BanLatency
                 Task.Delay(TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
             }
             var machine = MachineShare.Now();
-            var (millis, missed) = LatencyStage.Measure(bans, i => $"100.67.{i / 250}.{i % 250 + 1}", stamps, address =>
-            {
-                using var stream = new FileStream(auth, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
-                stream.Write(Encoding.UTF8.GetBytes($"{LatencyStage.Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2\n"));
-            });
+            var (millis, missed) = LatencyStage.Measure(bans, i => $"100.67.{i / 250}.{i % 250 + 1}", stamps, address => LatencyStage.AppendFailure(auth, address));
             return new LatencyFigures($"fail2ban-server ({backend})", "file line", underLoad ? $"{loadRate:N0} lines/s" : "idle", millis, missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
         }
         finally

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace ScanJail.Bench;
 
@@ -109,17 +108,12 @@ internal static class FloorLatency
                 return [];
             }
             var machine = MachineShare.Now();
-            var file = LatencyStage.Measure(bans, i => $"100.68.{i / 250}.{i % 250 + 1}", stamps, address =>
-            {
-                using var stream = new FileStream(auth, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
-                stream.Write(Encoding.UTF8.GetBytes($"{LatencyStage.Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2\n"));
-            });
+            var file = LatencyStage.Measure(bans, i => $"100.68.{i / 250}.{i % 250 + 1}", stamps, address => LatencyStage.AppendFailure(auth, address));
             var fileRow = new LatencyFigures(Tool, "file line", "idle", file.Millis, file.Missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             machine = MachineShare.Now();
             using var udp = new UdpClient();
             udp.Connect(IPAddress.Loopback, port);
-            var syslog = LatencyStage.Measure(bans, i => $"100.69.{i / 250}.{i % 250 + 1}", stamps, address =>
-                udp.Send(Encoding.UTF8.GetBytes($"<38>{LatencyStage.Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2")));
+            var syslog = LatencyStage.Measure(bans, i => $"100.69.{i / 250}.{i % 250 + 1}", stamps, address => udp.Send(LatencyStage.FailureDatagram(address)));
             var syslogRow = new LatencyFigures(Tool, "syslog datagram", "idle", syslog.Millis, syslog.Missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             return [fileRow, syslogRow];
         }

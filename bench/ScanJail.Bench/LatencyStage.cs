@@ -59,18 +59,13 @@ internal static class LatencyStage
             var loadName = underLoad ? $"{loadRate:N0} lines/s" : "idle";
             var jit = new RuntimeWork(engine);
             var machine = MachineShare.Now();
-            var file = Measure(bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address =>
-            {
-                using var stream = new FileStream(auth, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
-                stream.Write(Encoding.UTF8.GetBytes($"{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2\n"));
-            }, jit.Start);
+            var file = Measure(bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address => AppendFailure(auth, address), jit.Start);
             jit.Report("file line");
             var fileRow = new LatencyFigures("scanjail", "file line", loadName, file.Millis, file.Missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             machine = MachineShare.Now();
             using var udp = new UdpClient();
             udp.Connect(IPAddress.Loopback, port);
-            var syslog = Measure(bans, i => $"100.66.{i / 250}.{i % 250 + 1}", stamps, address =>
-                udp.Send(Encoding.UTF8.GetBytes($"<38>{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2")), jit.Start);
+            var syslog = Measure(bans, i => $"100.66.{i / 250}.{i % 250 + 1}", stamps, address => udp.Send(FailureDatagram(address)), jit.Start);
             jit.Report("syslog datagram");
             var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog.Millis, syslog.Missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             if (generator is not null)
@@ -142,6 +137,18 @@ internal static class LatencyStage
             stamps.WaitFor(ip, TimeSpan.FromSeconds(2));
         }
     }
+
+    /// <summary>Appends one sshd failure from <paramref name="address"/> to <paramref name="log"/>, as sshd's syslog would.</summary>
+    public static void AppendFailure(string log, string address)
+    {
+        using var stream = new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
+        stream.Write(Encoding.UTF8.GetBytes($"{Failure(address)}\n"));
+    }
+
+    /// <summary>The same failure as an RFC 3164 datagram (auth.info).</summary>
+    public static byte[] FailureDatagram(string address) => Encoding.UTF8.GetBytes($"<38>{Failure(address)}");
+
+    private static string Failure(string address) => $"{Stamp()} bench sshd[7]: Failed password for root from {address} port 4242 ssh2";
 
     public static string Stamp()
     {
