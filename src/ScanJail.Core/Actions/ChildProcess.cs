@@ -290,8 +290,8 @@ internal sealed unsafe class ChildProcess : IDisposable
     /// <summary>
     /// Reaps the child if it has exited (or another reaper took it: its exit code is then lost), else false: not
     /// exited yet (only without <paramref name="wait"/>), or a signal interrupted the wait. Without
-    /// <paramref name="wait"/> a stale readiness can name a pidfd whose number a newer child's took (a fork elsewhere
-    /// in the engine, <c>Process.Start</c>, holding the closed one for a moment): that child must not be waited for.
+    /// <paramref name="wait"/> it never blocks: the shared reaping thread must not wait for one child, and the
+    /// fallback's thread looks for the exit between reads of the output.
     /// </summary>
     internal bool TryCollect(bool wait = false)
     {
