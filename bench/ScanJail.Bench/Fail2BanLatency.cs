@@ -38,8 +38,8 @@ internal static class Fail2BanLatency
                 Task.Delay(TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
             }
             var machine = MachineShare.Now();
-            var (millis, missed) = LatencyStage.Measure(bans, i => $"100.67.{i / 250}.{i % 250 + 1}", stamps, address => LatencyStage.AppendFailure(auth, address));
-            return new LatencyFigures($"fail2ban-server ({backend})", "file line", underLoad ? $"{loadRate:N0} lines/s" : "idle", millis, missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
+            var measured = LatencyStage.Measure(server.Id, bans, i => $"100.67.{i / 250}.{i % 250 + 1}", stamps, address => LatencyStage.AppendFailure(auth, address));
+            return new LatencyFigures($"fail2ban-server ({backend})", "file line", underLoad ? $"{loadRate:N0} lines/s" : "idle", measured, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
         }
         finally
         {

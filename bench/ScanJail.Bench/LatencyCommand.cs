@@ -74,7 +74,7 @@ internal static class LatencyCommand
     {
         foreach (var row in rows)
         {
-            Console.WriteLine($"  {row.Tool} {row.Path} {row.Load}: p50 {row.Percentile(0.5):F2} ms, p99 {row.Percentile(0.99):F2} ms ({row.Millis.Count} bans, {row.Missed} missed; load average {row.LoadAverage})");
+            Console.WriteLine($"  {row.Tool} {row.Path} {row.Load}: p50 {row.Percentile(0.5):F2} ms, p99 {row.Percentile(0.99):F2} ms ({row.Millis.Count} bans, {row.Measured.Missed} missed, {row.Measured.CpuPerBan:F3} ms of its CPU each; load average {row.LoadAverage})");
         }
         return rows;
     }

@@ -59,15 +59,15 @@ internal static class LatencyStage
             var loadName = underLoad ? $"{loadRate:N0} lines/s" : "idle";
             var jit = new RuntimeWork(engine);
             var machine = MachineShare.Now();
-            var file = Measure(bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address => AppendFailure(auth, address), jit.Start);
+            var file = Measure(engine.Pid, bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address => AppendFailure(auth, address), jit.Start);
             jit.Report("file line");
-            var fileRow = new LatencyFigures("scanjail", "file line", loadName, file.Millis, file.Missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
+            var fileRow = new LatencyFigures("scanjail", "file line", loadName, file, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             machine = MachineShare.Now();
             using var udp = new UdpClient();
             udp.Connect(IPAddress.Loopback, port);
-            var syslog = Measure(bans, i => $"100.66.{i / 250}.{i % 250 + 1}", stamps, address => udp.Send(FailureDatagram(address)), jit.Start);
+            var syslog = Measure(engine.Pid, bans, i => $"100.66.{i / 250}.{i % 250 + 1}", stamps, address => udp.Send(FailureDatagram(address)), jit.Start);
             jit.Report("syslog datagram");
-            var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog.Millis, syslog.Missed, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
+            var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             if (generator is not null)
             {
                 var written = generator.Written;
@@ -87,12 +87,13 @@ internal static class LatencyStage
     /// Sends one failure per fresh address and waits for its ban command's stamp, for <paramref name="bans"/>
     /// bans or until <see cref="RowBudget"/> is spent (an engine that falls behind a load would take hours).
     /// </summary>
-    public static (List<double> Millis, int Missed) Measure(int bans, Func<int, string> address, StampLog stamps, Action<string> send, Action? measuring = null)
+    public static Measured Measure(int pid, int bans, Func<int, string> address, StampLog stamps, Action<string> send, Action? measuring = null)
     {
         var millis = new List<double>(bans);
         var missed = 0;
         WarmUp(bans, address, stamps, send);
         measuring?.Invoke();
+        var cpu = ToolCpu.Of(pid);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < bans && clock.Elapsed < RowBudget; i++)
         {
@@ -108,7 +109,7 @@ internal static class LatencyStage
                 missed++;
             }
         }
-        return (millis, missed);
+        return new Measured(millis, missed, ToolCpu.Of(pid).PerBanSince(cpu, millis.Count));
     }
 
     /// <summary>
