@@ -6,9 +6,9 @@ using Microsoft.Win32.SafeHandles;
 namespace ScanJail.Core.Actions;
 
 /// <summary>
-/// One command started with <c>posix_spawn</c> (argv as given, never a shell), its standard streams
-/// as pipes (stdout and stderr read by the thread that reaps it, <see cref="ChildOutput"/>) and no other
-/// descriptor open, in a process group of its own (so a timeout kills its children too), with every
+/// One command started with <c>posix_spawn</c> (argv as given, never a shell), stdout and stderr as pipes
+/// (read by the thread that reaps it, <see cref="ChildOutput"/>), stdin a pipe when the command is given input
+/// and the null device otherwise, and no other descriptor open, in a process group of its own (so a timeout kills its children too), with every
 /// signal at its default and none blocked. Measured inside the engine, <c>Process.Start</c> took three times
 /// as long to get a ban command running (docs/latency.md, rounds 5 and 6); this path does only what a
 /// command needs. The child is reaped by exactly its pid (by <see cref="ChildReaper"/>'s thread, or where pidfds
@@ -33,7 +33,12 @@ internal sealed unsafe class ChildProcess : IDisposable
     private bool _exited;
     private int? _code;
 
-    private ChildProcess(int id, Stream input, ChildOutput output)
+    // The null device, opened once (close-on-exec) and never closed: the stdin of every command given no input.
+    // A pipe for it cost each ban a pipe2, a stream and its close (docs/latency.md, round 19); -1 where it cannot be
+    // opened (a chroot without /dev), and such a command then gets a pipe that is closed at once.
+    private static readonly Lazy<int> NullDevice = new(() => PosixSpawn.Open("/dev/null", PosixSpawn.CloseOnExec));
+
+    private ChildProcess(int id, Stream? input, ChildOutput output)
     {
         Id = id;
         StandardInput = input;
@@ -45,7 +50,8 @@ internal sealed unsafe class ChildProcess : IDisposable
 
     public int Id { get; }
 
-    public Stream StandardInput { get; }
+    /// <summary>The command's stdin when it was started with <c>input</c>; null otherwise (it reads end-of-file at once).</summary>
+    public Stream? StandardInput { get; }
 
     /// <summary>Its stdout and stderr, read by the reaping thread.</summary>
     internal ChildOutput Output { get; }
@@ -59,18 +65,20 @@ internal sealed unsafe class ChildProcess : IDisposable
     public Task<ChildResult> Finished => _finished.Task;
 
     /// <summary>
-    /// Starts <paramref name="argv"/> with exactly <paramref name="environment"/> ("NAME=value"). It is reaped by
-    /// <see cref="ChildReaper"/>, or by a thread of its own where pidfds are missing or <paramref name="reaperOfItsOwn"/>
-    /// asks for one (the tests of that path, which this kernel would otherwise never take).
+    /// Starts <paramref name="argv"/> with exactly <paramref name="environment"/> ("NAME=value"), with
+    /// <see cref="StandardInput"/> to write to if <paramref name="input"/>. It is reaped by <see cref="ChildReaper"/>,
+    /// or by a thread of its own where pidfds are missing or <paramref name="reaperOfItsOwn"/> asks for one (the tests
+    /// of that path, which this kernel would otherwise never take).
     /// </summary>
     /// <exception cref="ChildStartException">The program could not be started (missing, not executable...).</exception>
-    public static ChildProcess Start(IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool reaperOfItsOwn = false)
+    public static ChildProcess Start(IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool input = false, bool reaperOfItsOwn = false)
     {
         var pipes = stackalloc int[6] { -1, -1, -1, -1, -1, -1 };
         var handed = false;
+        var nullInput = input ? -1 : NullDevice.Value;
         try
         {
-            for (var i = 0; i < 3; i++)
+            for (var i = nullInput >= 0 ? 1 : 0; i < 3; i++)
             {
                 if (PosixSpawn.Pipe(pipes + 2 * i, PosixSpawn.CloseOnExec) != 0)
                 {
@@ -80,10 +88,15 @@ internal sealed unsafe class ChildProcess : IDisposable
             // Only the engine's read ends: the command's stdout blocks on a full pipe, as a command expects.
             _ = PosixSpawn.Fcntl(pipes[2], PosixSpawn.SetStatusFlags, PosixSpawn.NonBlocking);
             _ = PosixSpawn.Fcntl(pipes[4], PosixSpawn.SetStatusFlags, PosixSpawn.NonBlocking);
-            // The child's ends: stdin reads from the first pipe, stdout and stderr write to the others.
-            var pid = Spawn(Resolve(argv[0]), argv, environment, pipes[0], pipes[3], pipes[5]);
+            // The child's ends: stdin reads from the first pipe (or the null device), stdout and stderr write to the others.
+            var pid = Spawn(Resolve(argv[0]), argv, environment, nullInput >= 0 ? nullInput : pipes[0], pipes[3], pipes[5]);
+            if (!input)
+            {
+                CloseIfOpen(pipes[1]); // no null device: end-of-file on the pipe
+                pipes[1] = -1;
+            }
             var child = new ChildProcess(pid,
-                new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(pipes[1], ownsHandle: true)),
+                pipes[1] >= 0 ? new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(pipes[1], ownsHandle: true)) : null,
                 new ChildOutput(pipes[2], pipes[4]));
             handed = true;
             if (reaperOfItsOwn || !ChildReaper.TryWatch(child))
@@ -125,7 +138,7 @@ internal sealed unsafe class ChildProcess : IDisposable
     }
 
     /// <summary>Closes stdin; stdout and stderr are the reaping thread's, which closes them when the command finishes.</summary>
-    public void Dispose() => StandardInput.Dispose();
+    public void Dispose() => StandardInput?.Dispose();
 
     private static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int stdin, int stdout, int stderr)
     {

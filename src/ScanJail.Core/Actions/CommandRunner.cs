@@ -44,7 +44,7 @@ internal static class CommandRunner
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start(argv, Environment(environment));
+            process = ChildProcess.Start(argv, Environment(environment), input: stdin is not null);
         }
         catch (ChildStartException e)
         {
@@ -52,9 +52,9 @@ internal static class CommandRunner
         }
         using (process)
         {
-            // Without stdin text, a command waiting for input gets end-of-file at once. With it, writing runs
-            // beside the reaping thread's reads, so that neither side can block the other on a full pipe.
-            var input = WriteInputAsync(new StreamWriter(process.StandardInput, InputEncoding), stdin);
+            // Without stdin text, a command waiting for input gets end-of-file at once (the null device). With it,
+            // writing runs beside the reaping thread's reads, so that neither side can block the other on a full pipe.
+            var input = stdin is null ? Task.CompletedTask : WriteInputAsync(new StreamWriter(process.StandardInput!, InputEncoding), stdin);
 
             using var timer = new CancellationTokenSource(timeout, time);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
@@ -88,15 +88,12 @@ internal static class CommandRunner
         }
     }
 
-    private static async Task WriteInputAsync(StreamWriter writer, string? text)
+    private static async Task WriteInputAsync(StreamWriter writer, string text)
     {
         try
         {
-            if (text is not null)
-            {
-                await writer.WriteAsync(text.AsMemory(), CancellationToken.None);
-                await writer.FlushAsync(CancellationToken.None);
-            }
+            await writer.WriteAsync(text.AsMemory(), CancellationToken.None);
+            await writer.FlushAsync(CancellationToken.None);
             writer.Close();
         }
         catch (IOException)

@@ -12,7 +12,6 @@ public sealed partial class ChildProcessTests
     private static async Task<(int? Code, string Output)> RunAsync(params string[] argv)
     {
         using var child = ChildProcess.Start(argv, Plain);
-        child.StandardInput.Dispose();
         var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
         return (ended.ExitCode, ended.Output);
     }
@@ -30,10 +29,35 @@ public sealed partial class ChildProcessTests
     {
         using var child = ChildProcess.Start(["sh", "-c", "printf '%s|' \"$@\"; printf '%s' \"$SCANJAIL_IP\"", "sh", "a b", "$HOME", "; rm -rf /"],
             [.. Plain, "SCANJAIL_IP=192.0.2.7"]);
-        child.StandardInput.Dispose();
         var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("a b|$HOME|; rm -rf /|192.0.2.7", ended.Output);
+        Assert.Equal(0, ended.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_command_given_no_input_reads_end_of_file_at_once_from_the_null_device()
+    {
+        // cat would wait for ever on a stdin that never ends; the link says where stdin points.
+        using var child = ChildProcess.Start(["sh", "-c", "cat; readlink /proc/self/fd/0"], Plain);
+        var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(child.StandardInput);
+        Assert.Equal("/dev/null\n", ended.Output);
+        Assert.Equal(0, ended.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_command_given_input_reads_it_from_a_pipe_until_the_engine_closes_it()
+    {
+        using var child = ChildProcess.Start(["sh", "-c", "cat; readlink /proc/self/fd/0"], Plain, input: true);
+        await using (var writer = new StreamWriter(child.StandardInput!))
+        {
+            await writer.WriteAsync("add element 192.0.2.7\n");
+        }
+        var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("add element 192.0.2.7\npipe:[", ended.Output, StringComparison.Ordinal);
         Assert.Equal(0, ended.ExitCode);
     }
 
@@ -98,7 +122,6 @@ public sealed partial class ChildProcessTests
     public async Task The_child_leads_a_process_group_of_its_own()
     {
         using var child = ChildProcess.Start(["cat", "/proc/self/stat"], Plain);
-        child.StandardInput.Dispose();
         var stat = (await child.Finished.WaitAsync(TimeSpan.FromSeconds(30))).Output;
 
         // pid (comm) state ppid pgrp ...
@@ -198,7 +221,6 @@ public sealed partial class ChildProcessTests
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"scanjail-killall-{Guid.NewGuid():N}");
         using var child = ChildProcess.Start(["sh", "-c", $"sleep 60 & echo $! > {pidFile}.new; mv {pidFile}.new {pidFile}; wait"], Plain);
-        child.StandardInput.Dispose();
         await Until.TrueAsync(() => File.Exists(pidFile), "the background sleep's pid");
         var sleeper = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
         File.Delete(pidFile);
@@ -236,7 +258,6 @@ public sealed partial class ChildProcessTests
         // 1 MB on each stream, far past a pipe's 64 KB: a command nobody reads would block until its timeout.
         using var child = ChildProcess.Start(["sh", "-c", "head -c 1048576 /dev/zero | tr '\\0' o; echo oops >&2; head -c 1048576 /dev/zero | tr '\\0' e >&2; exit 4"],
             Plain, reaperOfItsOwn);
-        child.StandardInput.Dispose();
 
         var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -254,7 +275,6 @@ public sealed partial class ChildProcessTests
         // setsid: the background sleep leaves the command's group, as a daemon does, and keeps stdout and stderr open.
         var pidFile = Path.Combine(Path.GetTempPath(), $"scanjail-grace-{Guid.NewGuid():N}");
         using var child = ChildProcess.Start(["sh", "-c", $"echo started; setsid sleep 30 & echo $! > {pidFile}; exit 6"], Plain, reaperOfItsOwn);
-        child.StandardInput.Dispose();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -284,7 +304,6 @@ public sealed partial class ChildProcessTests
     {
         // Still running when the continuation is added, so that it cannot run at once on the test's thread.
         using var child = ChildProcess.Start(["sleep", "0.3"], Plain);
-        child.StandardInput.Dispose();
 
         var thread = await child.Finished.ContinueWith(_ => (Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30));
