@@ -142,7 +142,17 @@ internal sealed unsafe class ChildProcess : IDisposable
 
     private static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int stdin, int stdout, int stderr)
     {
-        var strings = new List<nint>(argv.Count + environment.Count + 1);
+        // Every string, NUL-terminated, in one native block: a ban command's 60-odd strings took a malloc and a free each.
+        var most = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+        foreach (var list in (ReadOnlySpan<IReadOnlyList<string>>)[argv, environment])
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                most += Encoding.UTF8.GetMaxByteCount(list[i].Length) + 1;
+            }
+        }
+        var text = (byte*)NativeMemory.Alloc((nuint)most);
+        var end = text + most;
         var fileActions = (byte*)NativeMemory.AllocZeroed(PosixSpawn.OpaqueSize);
         var attributes = (byte*)NativeMemory.AllocZeroed(PosixSpawn.OpaqueSize);
         var signals = stackalloc byte[PosixSpawn.OpaqueSize];
@@ -150,15 +160,16 @@ internal sealed unsafe class ChildProcess : IDisposable
         var env = (nint*)NativeMemory.Alloc((nuint)(environment.Count + 1), (nuint)sizeof(nint));
         try
         {
-            var native = Utf8(path, strings);
+            var at = text;
+            var native = Utf8(path, ref at, end);
             for (var i = 0; i < argv.Count; i++)
             {
-                args[i] = Utf8(argv[i], strings);
+                args[i] = Utf8(argv[i], ref at, end);
             }
             args[argv.Count] = 0;
             for (var i = 0; i < environment.Count; i++)
             {
-                env[i] = Utf8(environment[i], strings);
+                env[i] = Utf8(environment[i], ref at, end);
             }
             env[environment.Count] = 0;
 
@@ -191,21 +202,18 @@ internal sealed unsafe class ChildProcess : IDisposable
             NativeMemory.Free(fileActions);
             NativeMemory.Free(attributes);
             NativeMemory.Free(env);
-            foreach (var s in strings)
-            {
-                NativeMemory.Free((void*)s);
-            }
+            NativeMemory.Free(text);
         }
     }
 
-    private static nint Utf8(string text, List<nint> owned)
+    /// <summary>Writes <paramref name="text"/> and a NUL at <paramref name="at"/>, moves it past them, and returns where it started.</summary>
+    private static nint Utf8(string text, ref byte* at, byte* end)
     {
-        var length = Encoding.UTF8.GetByteCount(text);
-        var bytes = (byte*)NativeMemory.Alloc((nuint)length + 1);
-        owned.Add((nint)bytes);
-        Encoding.UTF8.GetBytes(text, new Span<byte>(bytes, length));
-        bytes[length] = 0;
-        return (nint)bytes;
+        var start = at;
+        var length = Encoding.UTF8.GetBytes(text, new Span<byte>(at, (int)(end - at)));
+        at[length] = 0;
+        at += length + 1;
+        return (nint)start;
     }
 
     /// <summary>
