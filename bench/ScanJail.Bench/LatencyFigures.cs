@@ -31,5 +31,5 @@ internal sealed record LatencyFigures(string Tool, string Path, string Load, Mea
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
 
-/// <summary>What <see cref="LatencyStage.Measure"/> measured: each ban's milliseconds, the bans that never came, and the tool's CPU per ban.</summary>
-internal sealed record Measured(List<double> Millis, int Missed, double CpuPerBan);
+/// <summary>What <see cref="LatencyStage.Measure"/> measured: each ban's milliseconds, the bans that never came, and the tool's CPU per ban (in all, and by thread).</summary>
+internal sealed record Measured(List<double> Millis, int Missed, double CpuPerBan, string Threads);

@@ -61,12 +61,14 @@ internal static class LatencyStage
             var machine = MachineShare.Now();
             var file = Measure(engine.Pid, bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address => AppendFailure(auth, address), jit.Start);
             jit.Report("file line");
+            Console.WriteLine($"  (the engine's CPU per ban by thread, ms: {file.Threads})");
             var fileRow = new LatencyFigures("scanjail", "file line", loadName, file, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             machine = MachineShare.Now();
             using var udp = new UdpClient();
             udp.Connect(IPAddress.Loopback, port);
             var syslog = Measure(engine.Pid, bans, i => $"100.66.{i / 250}.{i % 250 + 1}", stamps, address => udp.Send(FailureDatagram(address)), jit.Start);
             jit.Report("syslog datagram");
+            Console.WriteLine($"  (the engine's CPU per ban by thread, ms: {syslog.Threads})");
             var syslogRow = new LatencyFigures("scanjail", "syslog datagram", loadName, syslog, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             if (generator is not null)
             {
@@ -109,7 +111,8 @@ internal static class LatencyStage
                 missed++;
             }
         }
-        return new Measured(millis, missed, ToolCpu.Of(pid).PerBanSince(cpu, millis.Count));
+        var end = ToolCpu.Of(pid);
+        return new Measured(millis, missed, ToolCpu.PerBan(cpu, end, millis.Count), ToolCpu.ThreadsPerBan(cpu, end, millis.Count));
     }
 
     /// <summary>
