@@ -8,8 +8,8 @@ namespace ScanJail.Core.Actions;
 /// <summary>
 /// One command started with <c>posix_spawn</c> (argv as given, never a shell), stdout and stderr as pipes
 /// (read by the thread that reaps it, <see cref="ChildOutput"/>), stdin a pipe when the command is given input
-/// and the null device otherwise, and no other descriptor open, in a process group of its own (so a timeout kills its children too), with every
-/// signal at its default and none blocked. Measured inside the engine, <c>Process.Start</c> took three times
+/// and the null device otherwise, and no other descriptor open, in a process group of its own (so a timeout
+/// kills its children too), with every signal at its default and none blocked. Measured inside the engine, <c>Process.Start</c> took three times
 /// as long to get a ban command running (docs/latency.md, rounds 5 and 6); this path does only what a
 /// command needs. The child is reaped by exactly its pid (by <see cref="ChildReaper"/>'s thread, or where pidfds
 /// are missing a thread of its own), so .NET's own SIGCHLD handling (which reaps only the children it started) is
@@ -71,7 +71,7 @@ internal sealed unsafe class ChildProcess : IDisposable
     /// of that path, which this kernel would otherwise never take).
     /// </summary>
     /// <exception cref="ChildStartException">The program could not be started (missing, not executable...).</exception>
-    public static ChildProcess Start(IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool input = false, bool reaperOfItsOwn = false)
+    public static ChildProcess Start(IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool reaperOfItsOwn = false, bool input = false)
     {
         var pipes = stackalloc int[6] { -1, -1, -1, -1, -1, -1 };
         var handed = false;

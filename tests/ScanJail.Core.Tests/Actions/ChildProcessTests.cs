@@ -257,7 +257,7 @@ public sealed partial class ChildProcessTests
     {
         // 1 MB on each stream, far past a pipe's 64 KB: a command nobody reads would block until its timeout.
         using var child = ChildProcess.Start(["sh", "-c", "head -c 1048576 /dev/zero | tr '\\0' o; echo oops >&2; head -c 1048576 /dev/zero | tr '\\0' e >&2; exit 4"],
-            Plain, reaperOfItsOwn);
+            Plain, reaperOfItsOwn: reaperOfItsOwn);
 
         var ended = await child.Finished.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -274,7 +274,7 @@ public sealed partial class ChildProcessTests
     {
         // setsid: the background sleep leaves the command's group, as a daemon does, and keeps stdout and stderr open.
         var pidFile = Path.Combine(Path.GetTempPath(), $"scanjail-grace-{Guid.NewGuid():N}");
-        using var child = ChildProcess.Start(["sh", "-c", $"echo started; setsid sleep 30 & echo $! > {pidFile}; exit 6"], Plain, reaperOfItsOwn);
+        using var child = ChildProcess.Start(["sh", "-c", $"echo started; setsid sleep 30 & echo $! > {pidFile}; exit 6"], Plain, reaperOfItsOwn: reaperOfItsOwn);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
