@@ -33,7 +33,7 @@ internal static class EngineStage
             }
             using var store = SqliteStore.Open(Path.Combine(dir.FullName, "bench.db"));
             var engine = new Engine(loaded.Config, store, TimeProvider.System, NullLoggerFactory.Instance, () => loaded, new EngineOptions(Replay: true));
-            var threads = ThreadCpu.Now();
+            var threads = ToolCpu.Of(Environment.ProcessId);
             var watch = Stopwatch.StartNew();
             engine.StartAsync().GetAwaiter().GetResult();
             while (engine.Counters.LinesRead.Value < lines)
@@ -43,7 +43,7 @@ internal static class EngineStage
             // Control work goes ahead of the source lanes: wait until the loop has emptied them, so all are counted.
             engine.SettleAsync().GetAwaiter().GetResult();
             var elapsed = watch.Elapsed;
-            var result = $"{engine.Counters.Failures.Value:N0} failures, {engine.Counters.Bans.Value:N0} bans (CPU by thread: {ThreadCpu.Between(threads, ThreadCpu.Now())})";
+            var result = $"{engine.Counters.Failures.Value:N0} failures, {engine.Counters.Bans.Value:N0} bans (CPU by thread: {ToolCpu.Between(threads, ToolCpu.Of(Environment.ProcessId))})";
             engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return (elapsed, lines, result);
         }

@@ -3,10 +3,11 @@ using System.Globalization;
 namespace ScanJail.Bench;
 
 /// <summary>
-/// The CPU time a measured tool's own threads used, by thread name (<c>/proc/PID/task/*/schedstat</c>'s first field, in
-/// nanoseconds, and <c>comm</c>): a latency row divides it by its bans, so that builds and tools compare by the work each
-/// ban costs them, which the hypervisor's steal moves far less than a p99. The commands they start are apart (other
-/// processes), and a thread that ends during the row takes its time with it (the engine's threads live as long as it does).
+/// The CPU time a process's threads used, by thread name (<c>/proc/PID/task/*/schedstat</c>'s first field, in
+/// nanoseconds, and <c>comm</c>). A latency row divides a measured tool's by its bans, so that builds and tools compare by
+/// the work each ban costs them, which the hypervisor's steal moves far less than a p99; the replay stage reads the
+/// bench's own, to say which thread is its bottleneck. The commands a tool starts are apart (other processes), and a
+/// thread that ends between two readings takes its time with it (the engine's threads live as long as it does).
 /// </summary>
 internal sealed record ToolCpu(IReadOnlyDictionary<string, long> ByThread)
 {
@@ -45,9 +46,15 @@ internal sealed record ToolCpu(IReadOnlyDictionary<string, long> ByThread)
 
     /// <summary>"scanjail inotif 0.52, scanjail reaper 0.10": milliseconds per ban of the threads that used at least 0.01 each.</summary>
     public static string ThreadsPerBan(ToolCpu? start, ToolCpu? end, int bans) =>
-        start is null || end is null || bans == 0 ? "?" : string.Join(", ", end.ByThread
-            .Select(t => (Name: t.Key, Millis: (t.Value - start.ByThread.GetValueOrDefault(t.Key)) / 1e6 / bans))
-            .Where(t => t.Millis >= 0.01)
-            .OrderByDescending(t => t.Millis)
-            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Millis:F2}")));
+        bans == 0 ? "?" : Used(start, end, 1e6 * bans, 0.01, "");
+
+    /// <summary>"engine loop 1.10 s, .NET TP Worker 0.95 s": the threads that used at least 0.05 s between the two readings.</summary>
+    public static string Between(ToolCpu? start, ToolCpu? end) => Used(start, end, 1e9, 0.05, " s");
+
+    private static string Used(ToolCpu? start, ToolCpu? end, double unit, double least, string suffix) =>
+        start is null || end is null ? "?" : string.Join(", ", end.ByThread
+            .Select(t => (Name: t.Key, Used: (t.Value - start.ByThread.GetValueOrDefault(t.Key)) / unit))
+            .Where(t => t.Used >= least)
+            .OrderByDescending(t => t.Used)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Used:F2}{suffix}")));
 }

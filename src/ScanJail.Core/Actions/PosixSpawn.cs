@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace ScanJail.Core.Actions;
 
 /// <summary>
-/// libc's <c>posix_spawn</c>, <c>pipe2</c>, <c>open</c>, <c>read</c>, <c>poll</c>, <c>waitpid</c> and <c>kill</c>, for <see cref="ChildProcess"/>.
+/// libc's <c>posix_spawn</c>, <c>pipe2</c>, <c>open</c>, <c>read</c>, <c>fcntl</c>, <c>poll</c>, <c>waitpid</c> and
+/// <c>kill</c>, for <see cref="ChildProcess"/>.
 /// glibc's posix_spawn is a <c>clone(CLONE_VM|CLONE_VFORK)</c> and an <c>execve</c>, and reports a
 /// failed exec (missing program, no permission) as its return value. The opaque attribute and file
 /// action structures (336 and 80 bytes on x86_64 and aarch64 glibc) get 1 KB each, zeroed, and
