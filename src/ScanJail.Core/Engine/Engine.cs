@@ -113,16 +113,18 @@ public sealed partial class Engine : IAsyncDisposable
         var actions = await OnLoop(() =>
         {
             Checkpoint();
-            var all = _jails.Values.SelectMany(j => j.Actions).ToList();
-            foreach (var action in all)
-            {
-                action.Enqueue(ActionVerb.Stop, null);
-            }
-            return all;
+            return _jails.Values.SelectMany(j => j.Actions).ToList();
         });
         _inbox.Complete();
         await _loop;
         ReportUnsaved(); // after the loop's last batch was committed (or failed); nothing else touches the book now
+        // Each action's stop is its last item, queued once the loop has ended: what the loop did after the checkpoint
+        // (an unban falling due, a failure still in a lane) came after a stop queued from the loop, and started the
+        // action again during the shutdown (a firewall's start empties it; the kill -9 test saw its bans gone).
+        foreach (var action in actions)
+        {
+            action.Enqueue(ActionVerb.Stop, null);
+        }
         using var timeout = new CancellationTokenSource(_options.StopTimeout);
         foreach (var action in actions)
         {
