@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using ScanJail.Core.Bans;
@@ -12,24 +13,28 @@ namespace ScanJail.Bench.Micro;
 [MemoryDiagnoser]
 public class BanWriteBenchmarks
 {
-    private static readonly Dictionary<string, string> NoFields = [];
-    private readonly string _directory = Directory.CreateTempSubdirectory("scanjail-bench-").FullName;
+    private string? _directory;
     private SqliteStore? _store;
     private Ban? _ban;
 
     [GlobalSetup]
     public void Open()
     {
+        // Made here, not when the class is built: only a run that sets up also cleans up.
+        _directory = Directory.CreateTempSubdirectory("scanjail-bench-").FullName;
         _store = SqliteStore.Open(Path.Combine(_directory, "bench.db"));
         var start = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
-        _ban = new Ban("sshd", IPAddress.Parse("198.18.12.34"), start, start.AddMinutes(10), 5, 1, NoFields, false);
+        _ban = new Ban("sshd", IPAddress.Parse("198.18.12.34"), start, start.AddMinutes(10), 5, 1, ReadOnlyDictionary<string, string>.Empty, false);
     }
 
     [GlobalCleanup]
     public void Close()
     {
         _store?.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        if (_directory is not null)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     [Benchmark]
