@@ -1,6 +1,7 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging;
+using ScanJail.Daemon.Logging;
 
 namespace ScanJail.Bench.Micro;
 
@@ -16,7 +17,7 @@ public class BanLineBenchmarks
     private ILogger? _logger;
 
     /// <summary>
-    /// The daemon's console logger, writing to the null device. It takes Console.Out when it is made: made while Out is
+    /// The daemon's console logger (<see cref="ConsoleLog"/>), writing to the null device. It takes Console.Out when it is made: made while Out is
     /// the null device it writes there, and BenchmarkDotNet keeps the real Out for its own lines.
     /// </summary>
     private static ILoggerFactory NullConsole()
@@ -25,12 +26,7 @@ public class BanLineBenchmarks
         Console.SetOut(TextWriter.Null);
         try
         {
-            return LoggerFactory.Create(b => b.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-                o.UseUtcTimestamp = true;
-            }));
+            return LoggerFactory.Create(b => b.AddScanJailConsole());
         }
         finally
         {

@@ -9,9 +9,9 @@ namespace ScanJail.Core.Actions;
 /// One command started with <c>posix_spawn</c> (argv as given, never a shell), stdout and stderr as pipes
 /// (read by the thread that reaps it, <see cref="ChildOutput"/>), stdin a pipe when the command is given input
 /// and the null device otherwise, and no other descriptor open, in a process group of its own (so a timeout
-/// kills its children too), with every signal at its default and none blocked. Measured inside the engine, <c>Process.Start</c> took three times
-/// as long to get a ban command running (docs/latency.md, rounds 5 and 6); this path does only what a
-/// command needs. The child is reaped by exactly its pid (by <see cref="ChildReaper"/>'s thread, or where pidfds
+/// kills its children too), with every signal at its default and none blocked. Measured inside the engine,
+/// <c>Process.Start</c> took three times as long to get a ban command running (docs/latency.md, rounds 5
+/// and 6); this path does only what a command needs. The child is reaped by exactly its pid (by <see cref="ChildReaper"/>'s thread, or where pidfds
 /// are missing a thread of its own), so .NET's own SIGCHLD handling (which reaps only the children it started) is
 /// not disturbed, and no zombie is left.
 /// </summary>

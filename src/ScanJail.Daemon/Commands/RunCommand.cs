@@ -48,12 +48,7 @@ internal static class RunCommand
         using var fileLogLifetime = fileLog;
         using var loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(level)
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-                o.UseUtcTimestamp = true;
-            })
+            .AddScanJailConsole()
             .AddProvider(fileLog is null ? NullLoggerProvider.Instance : new SharedProvider(fileLog)));
         var logger = loggers.CreateLogger("ScanJail");
         var loaded = ConfigReader.Load(configDir);
