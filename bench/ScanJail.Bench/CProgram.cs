@@ -6,7 +6,7 @@ namespace ScanJail.Bench;
 internal static class CProgram
 {
     /// <summary>The built program's path in <paramref name="dir"/>, or null (said why) when <c>cc</c> is missing or fails.</summary>
-    public static string? Build(string dir, string name, string source)
+    public static string? Build(string dir, string name, string source, IReadOnlyList<string>? flags = null)
     {
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, name + ".c");
@@ -14,7 +14,7 @@ internal static class CProgram
         File.WriteAllText(file, source);
         try
         {
-            using var cc = Process.Start(new ProcessStartInfo("cc", ["-O2", "-static", "-o", program, file]) { RedirectStandardError = true });
+            using var cc = Process.Start(new ProcessStartInfo("cc", ["-O2", "-static", .. flags ?? [], "-o", program, file]) { RedirectStandardError = true });
             var errors = cc!.StandardError.ReadToEnd();
             cc.WaitForExit();
             if (cc.ExitCode != 0)

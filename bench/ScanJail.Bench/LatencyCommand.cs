@@ -27,7 +27,7 @@ internal static class LatencyCommand
         var tools = Directory.CreateTempSubdirectory("scanjail-stamp-").FullName;
         try
         {
-            var stamp = StampCommand.Choose(tools, bash: StringOption(args, "--stamp", "c") == "bash");
+            var stamp = StampCommand.Choose(tools, StringOption(args, "--stamp", "entry"));
             Console.WriteLine($"the ban command (both tools): {stamp.Name}");
             // The floor spawns one program by its path: only with the C stamp command.
             var floor = !args.Contains("--no-floor") && stamp.Prefix.Count == 1 ? FloorLatency.Build(tools) : null;
