@@ -7,10 +7,12 @@ namespace ScanJail.Core.Engine;
 /// <summary>
 /// The loop handles the messages waiting in its inbox as one batch: their database writes (bans,
 /// unbans, checkpoints) share one SQLite transaction, and the action items they queued are handed
-/// to the actions only after its commit (<see cref="ActionRelease"/>). So a ban is still durable
-/// before its action runs (a kill -9 at any point loses no ban that reached a firewall), but a
-/// burst of bans pays one commit instead of one each. A batch is cut short (<see cref="BatchCut"/>)
-/// so that under load a ban waits at most a millisecond for its commit.
+/// to the actions together (<see cref="ActionRelease"/>): before the commit when every ban of the
+/// batch is in the store's journal (<see cref="SqliteStore.BatchBansJournaled"/>), after it otherwise.
+/// So a ban is still durable before its action runs (a kill -9 at any point loses no ban that
+/// reached a firewall), a burst of bans pays one commit instead of one each, and an idle ban's
+/// command no longer waits for SQLite. A batch is cut short (<see cref="BatchCut"/>) so that under
+/// load a ban waits at most a millisecond for its actions.
 /// </summary>
 public sealed partial class Engine
 {
@@ -46,6 +48,13 @@ public sealed partial class Engine
         }
         finally
         {
+            // Under load the ban's command starts on the pool; idle, on this thread, without a hop.
+            var handOff = !_inbox.IsEmpty;
+            var released = _store.BatchBansJournaled;
+            if (released)
+            {
+                _release.Release(handOff);
+            }
             try
             {
                 _store.CommitBatch();
@@ -65,8 +74,10 @@ public sealed partial class Engine
                 _logger.LogError("Database {Path}: {Message}; bans are enforced from memory", _store.Path, _store.Explain(e));
             }
             _checkpointInBatch = null;
-            // Under load the ban's command starts on the pool; idle, on this thread, without a hop.
-            _release.Release(handOff: !_inbox.IsEmpty);
+            if (!released)
+            {
+                _release.Release(handOff);
+            }
         }
     }
 }

@@ -82,6 +82,16 @@ public sealed partial class Engine : IAsyncDisposable
             StartActions(_jails.Values);
             RestoreFromStore(stored.GetAwaiter().GetResult(), issues);
             var restored = _time.GetTimestamp();
+            if (_store.ReplayedFromJournal > 0)
+            {
+                _logger.LogWarning("Database: {Count} ban(s) whose actions ran before the last run ended without writing them restored from the journal {Path}",
+                    _store.ReplayedFromJournal, BanJournal.PathFor(_store.Path));
+            }
+            if (_store.JournalIssues.Any)
+            {
+                _logger.LogWarning("Database: {Skipped} line(s) of the journal {Path} skipped, not ban records (first: {First})",
+                    _store.JournalIssues.Skipped, BanJournal.PathFor(_store.Path), _store.JournalIssues.First);
+            }
             if (issues.Any)
             {
                 _logger.LogWarning("Database: {Skipped} stored row(s) skipped and {Mended} mended at start, rows no engine writes (first: {First}); the rest is restored",

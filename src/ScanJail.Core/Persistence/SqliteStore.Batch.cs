@@ -33,30 +33,35 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// Commits the batch's writes, if there were any, and ends the batch. When this returns, they are in the
-    /// database's write-ahead log (synchronous=NORMAL): a crash of the process, kill -9 included, keeps them.
-    /// The disk has them after the next <see cref="SyncToDisk"/>.
-    /// On an error the batch is ended all the same (rolled back) and the error thrown.
+    /// Writes the rows of the batch's journaled bans, commits the batch's writes, if there were any, and ends the
+    /// batch; the journal is then emptied. When this returns, they are in the database's write-ahead log
+    /// (synchronous=NORMAL): a crash of the process, kill -9 included, keeps them. The disk has them after the
+    /// next <see cref="SyncToDisk"/>. On an error the batch is ended all the same (rolled back), the journal kept,
+    /// and the error thrown.
     /// </summary>
     public void CommitBatch()
     {
         lock (_gate)
         {
-            _batching = false;
             var sync = _syncAtCommit;
             _syncAtCommit = null;
-            if (_batch is { } batch)
+            var covered = _journalSequence;
+            try
             {
-                _batch = null;
-                try
-                {
-                    batch.Commit();
-                }
-                finally
-                {
-                    batch.Dispose();
-                }
+                WriteJournaled();
+                MarkJournalCommitted();
+                _batch?.Commit();
+                _journalCommitted = covered;
             }
+            finally
+            {
+                _batching = false;
+                _unjournaledBan = false;
+                _journaled.Clear(); // on a failure the caller writes the batch's bans again (BanBook.BatchFailed)
+                _batch?.Dispose();
+                _batch = null;
+            }
+            ClearJournal();
             if (sync is not null)
             {
                 Sync().ContinueWith(_ => sync.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

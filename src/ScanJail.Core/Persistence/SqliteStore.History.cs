@@ -67,6 +67,8 @@ public sealed partial class SqliteStore
 
     private int CountInDatabase(string jail, IPAddress address, DateTimeOffset since)
     {
+        WriteJournaled(); // the batch's journaled bans count too
+
         // Prepared once and kept.
         _countHistory ??= Prepare("SELECT COUNT(*) FROM ban_history WHERE jail = $jail AND ip = $ip AND start_ms >= $since", "$jail", "$ip", "$since");
         _countHistory.Parameters[0].Value = jail;

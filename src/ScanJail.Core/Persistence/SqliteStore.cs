@@ -70,6 +70,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             // It stays as the bound on the log's size should the background sync fall behind or fail.
             store.Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint={LoopCheckpointPages};");
             store.Migrate();
+            store.ReplayJournal();
             store.LoadHistoryKeys();
             return store;
         }
@@ -100,13 +101,22 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         Execute($"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SchemaVersion}')");
     }
 
-    /// <summary>Records a ban and its history row in one transaction. Called before any action runs.</summary>
+    /// <summary>
+    /// Records a ban and its history row in one transaction. Called before any action runs. Inside a batch the ban
+    /// goes to the journal and its rows are written at the commit (<see cref="BatchBansJournaled"/>).
+    /// </summary>
     public void SaveBan(Ban ban)
     {
         lock (_gate)
         {
             if (_batching)
             {
+                if (TryJournal(ban))
+                {
+                    return;
+                }
+                _unjournaledBan = true;
+                WriteJournaled();
                 JoinBatch();
                 WriteBan(ban);
                 return;
@@ -129,6 +139,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         CountPreviousBansInDatabase(ban.Jail, ban.Address, ban.Start); // a repeat offender's ban asks SQLite
         lock (_gate)
         {
+            _journal?.WarmUp(ban);
             if (_batch is { } batch)
             {
                 // Inside an open batch: a savepoint undoes only the warm-up's rows.
@@ -186,6 +197,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         {
             _deleteBan ??= new RawStatement(_connection, "DELETE FROM bans WHERE jail = ?1 AND ip = ?2");
             JoinBatch();
+            WriteJournaled();
             Span<char> text = stackalloc char[AddressLength];
             _deleteBan.Text(1, jail);
             _deleteBan.Text(2, text[..Format(address, text)]);
@@ -202,6 +214,7 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
         const string Table = "bans";
         lock (_gate)
         {
+            WriteJournaled(); // inside a batch, its journaled bans are the store's own
             // In the table's order, which is mostly the bans' (rows are written as bans are made), and sorted here only
             // when it is not: SQLite's sort of 100,000 rows took longer than reading them.
             using var rows = new RawStatement(_connection, "SELECT jail, ip, start_ms, end_ms, failures, count, fields, manual FROM bans");
@@ -305,11 +318,13 @@ public sealed partial class SqliteStore : IPositionStore, ICursorStore, IDisposa
             _insertBan?.Dispose();
             _insertHistory?.Dispose();
             _deleteBan?.Dispose();
+            _saveJournalCommitted?.Dispose();
             _countHistory?.Dispose();
             _savePosition?.Dispose();
             _saveFailure?.Dispose();
             _clearFailure?.Dispose();
             _batch?.Dispose();
+            _journal?.Dispose();
             _sync?.Dispose();
             _connection.Dispose();
         }
