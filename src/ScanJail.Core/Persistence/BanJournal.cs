@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using ScanJail.Core.Bans;
@@ -18,6 +19,7 @@ namespace ScanJail.Core.Persistence;
 /// </summary>
 internal sealed class BanJournal : IDisposable
 {
+    private static readonly IReadOnlyDictionary<string, string> NoFields = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
     private readonly SafeFileHandle _file;
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _writer;
@@ -32,10 +34,10 @@ internal sealed class BanJournal : IDisposable
 
     public static string PathFor(string database) => database + "-bans";
 
-    /// <summary>Opens (creating if needed) the journal at <paramref name="path"/> for appending.</summary>
+    /// <summary>Opens (creating if needed) the journal at <paramref name="path"/>, to read what it holds and append.</summary>
     public static BanJournal Open(string path)
     {
-        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         return new BanJournal(file, RandomAccess.GetLength(file));
     }
 
@@ -59,20 +61,15 @@ internal sealed class BanJournal : IDisposable
         _length = 0;
     }
 
-    /// <summary>The records at <paramref name="path"/>, oldest first; a line no engine writes (a record torn by a power cut) is reported and skipped.</summary>
-    public static IReadOnlyList<(long Sequence, Ban Ban)> Read(string path, StoredRowIssues? issues)
+    /// <summary>The records the journal held when opened, oldest first; a line no engine writes (a record torn by a power cut) is reported and skipped.</summary>
+    public IReadOnlyList<(long Sequence, Ban Ban)> Read(StoredRowIssues? issues)
     {
         const string Table = "journal";
         var bans = new List<(long, Ban)>();
-        if (!File.Exists(path))
-        {
-            return bans;
-        }
-        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        // As many bytes as the file holds when opened: a device in its place (/dev/full reads as endless zeros) has none.
-        var bytes = new byte[RandomAccess.GetLength(file)];
+        // As many bytes as the file held when opened: a device in its place (/dev/full reads as endless zeros) has none.
+        var bytes = new byte[_length];
         var read = 0;
-        while (read < bytes.Length && RandomAccess.Read(file, bytes.AsSpan(read), read) is > 0 and var n)
+        while (read < bytes.Length && RandomAccess.Read(_file, bytes.AsSpan(read), read) is > 0 and var n)
         {
             read += n;
         }
@@ -108,7 +105,7 @@ internal sealed class BanJournal : IDisposable
         _writer.WriteStartObject();
         _writer.WriteNumber("seq"u8, sequence);
         _writer.WriteString("jail"u8, ban.Jail);
-        _writer.WriteString("ip"u8, address[..(ban.Address.TryFormat(address, out var written) ? written : 0)]);
+        _writer.WriteString("ip"u8, address[..SqliteStore.Format(ban.Address, address)]);
         _writer.WriteNumber("start"u8, ban.Start.ToUnixTimeMilliseconds());
         if (ban.End is { } end)
         {
@@ -122,12 +119,9 @@ internal sealed class BanJournal : IDisposable
         }
         if (ban.Fields.Count > 0)
         {
-            _writer.WriteStartObject("fields"u8);
-            foreach (var (name, value) in ban.Fields)
-            {
-                _writer.WriteString(name, value);
-            }
-            _writer.WriteEndObject();
+            // The bans table's form of the captures (SqliteStore.WriteBan), read back by StoredText.TryFields.
+            _writer.WritePropertyName("fields"u8);
+            JsonSerializer.Serialize(_writer, ban.Fields);
         }
         _writer.WriteEndObject();
         _writer.Flush();
@@ -148,7 +142,8 @@ internal sealed class BanJournal : IDisposable
                 || !root.TryGetProperty("jail", out var jail) || jail.GetString() is not { Length: > 0 } jailName
                 || !root.TryGetProperty("ip", out var ip) || !AddressParser.TryParse(ip.GetString(), out IPAddress address)
                 || !root.TryGetProperty("start", out var start) || !StoredText.TryTime(start.GetInt64(), out var started)
-                || !root.TryGetProperty("failures", out var failures) || !root.TryGetProperty("count", out var count))
+                || !root.TryGetProperty("failures", out var failures) || !StoredText.TryCount(failures.GetInt64(), out var failureCount)
+                || !root.TryGetProperty("count", out var count) || !StoredText.TryCount(count.GetInt64(), out var banCount))
             {
                 return false;
             }
@@ -161,16 +156,13 @@ internal sealed class BanJournal : IDisposable
                 }
                 ends = endTime;
             }
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (root.TryGetProperty("fields", out var captures))
+            var fields = NoFields;
+            if (root.TryGetProperty("fields", out var captures) && !StoredText.TryFields(JsonMarshal.GetRawUtf8Value(captures), NoFields, out fields))
             {
-                foreach (var field in captures.EnumerateObject())
-                {
-                    fields[field.Name] = field.Value.GetString() ?? "";
-                }
+                return false;
             }
             var manual = root.TryGetProperty("manual", out var flag) && flag.GetBoolean();
-            ban = new Ban(jailName, address, started, ends, failures.GetInt32(), count.GetInt32(), fields, manual);
+            ban = new Ban(jailName, address, started, ends, failureCount, banCount, fields, manual);
             return true;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)

@@ -124,7 +124,7 @@ public sealed partial class SqliteStore
     // The longest text form of an address (IPv6 with an IPv4 tail and a scope).
     internal const int AddressLength = 64;
 
-    private static int Format(IPAddress address, Span<char> into) =>
+    internal static int Format(IPAddress address, Span<char> into) =>
         address.TryFormat(into, out var written) ? written : throw new InvalidOperationException("address text too long");
 
     // Times as comma-separated Unix milliseconds, the column's form (LoadFailures reads it back).

@@ -128,15 +128,15 @@ public sealed partial class SqliteStore
     // is emptied and kept open for this run.
     private void ReplayJournal()
     {
-        var path = BanJournal.PathFor(Path);
         using (var mark = new RawStatement(_connection, "SELECT value FROM meta WHERE key = 'journal'"))
         {
             _journalCommitted = mark.NextRow() && long.TryParse(mark.ColumnUtf8(0), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var committed) ? committed : 0;
             mark.Reset();
         }
         _journalSequence = _journalCommitted;
+        _journal = BanJournal.Open(BanJournal.PathFor(Path));
         JournalIssues = new StoredRowIssues();
-        var records = BanJournal.Read(path, JournalIssues);
+        var records = _journal.Read(JournalIssues);
         if (records.Count > 0)
         {
             using var tx = WriteTransaction.Begin(_connection);
@@ -153,7 +153,6 @@ public sealed partial class SqliteStore
             tx.Commit();
             _journalCommitted = _journalSequence;
         }
-        _journal = BanJournal.Open(path);
         ClearJournal();
     }
 
