@@ -35,6 +35,13 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     // Those of them that SaveUnsaved wrote again: said to be written once the batch commits, not before.
     private readonly List<(string Jail, IPAddress Address, Ban? Ban)> _rewritten = [];
 
+    /// <summary>
+    /// Runs what may wait until the ban's actions have been handed out: the engine passes its batch's release
+    /// (<c>ActionRelease.AfterRelease</c>), so the <c>Ban</c> line (formatting it and waking the console logger's
+    /// thread, about 0.1 ms) comes after an idle ban's command has started, not before it. By default, at once.
+    /// </summary>
+    public Action<Action> AfterActionsStart { get; init; } = static then => then();
+
     public long StoreErrors { get; private set; }
     public int Count => _active.Count;
     public IEnumerable<Ban> Active => _active.Values;
@@ -72,7 +79,7 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         // Asked first: the call boxes its values and makes its argument array even for a logger that drops it (a replay bans thousands a second).
         if (logger.IsEnabled(LogLevel.Warning))
         {
-            logger.LogWarning("[{Jail}] Ban {Address} ({Failures} failures, {Length})", jail.Name, address, failures, length?.ToString() ?? "permanent");
+            AfterActionsStart(() => logger.LogWarning("[{Jail}] Ban {Address} ({Failures} failures, {Length})", jail.Name, address, failures, length?.ToString() ?? "permanent"));
         }
         return ban;
     }

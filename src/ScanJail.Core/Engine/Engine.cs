@@ -55,7 +55,7 @@ public sealed partial class Engine : IAsyncDisposable
         _logger = loggers.CreateLogger<Engine>();
         _loadConfig = loadConfig;
         _options = options ?? new EngineOptions();
-        _book = new BanBook(store, time, loggers.CreateLogger<BanBook>(), () => Post(ExpireDue));
+        _book = new BanBook(store, time, loggers.CreateLogger<BanBook>(), () => Post(ExpireDue)) { AfterActionsStart = _release.AfterRelease };
         StartedAt = time.GetUtcNow();
     }
 
