@@ -38,7 +38,8 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
     /// <summary>
     /// Runs what may wait until the ban's actions have been handed out: the engine passes its batch's release
     /// (<c>ActionRelease.AfterRelease</c>), so the <c>Ban</c> line (formatting it and waking the console logger's
-    /// thread, about 0.1 ms) comes after an idle ban's command has started, not before it. By default, at once.
+    /// thread, about 0.1 ms) comes after an idle ban's command has started, not before it; the <c>Unban</c> line
+    /// waits too, so the two keep their order. By default, at once.
     /// </summary>
     public Action<Action> AfterActionsStart { get; init; } = static then => then();
 
@@ -148,7 +149,8 @@ public sealed class BanBook(SqliteStore store, TimeProvider time, ILogger logger
         {
             action.Enqueue(ActionVerb.Unban, ban);
         }
-        logger.LogWarning("[{Jail}] Unban {Address} ({Reason})", jail.Name, address, reason);
+        // After the actions as well: a ban and an unban of one address in one batch keep their lines' order.
+        AfterActionsStart(() => logger.LogWarning("[{Jail}] Unban {Address} ({Reason})", jail.Name, address, reason));
         return true;
     }
 

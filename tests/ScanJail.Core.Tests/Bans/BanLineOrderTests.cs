@@ -39,6 +39,24 @@ public sealed class BanLineOrderTests : IDisposable
     }
 
     [Fact]
+    public void A_ban_and_an_unban_in_one_batch_keep_their_lines_in_order()
+    {
+        var release = new ActionRelease();
+        using var store = SqliteStore.Open(Path.Combine(_dir.FullName, "both.db"));
+        using var book = new BanBook(store, new ManualTimeProvider(), new EventLogger(_events), () => { }) { AfterActionsStart = release.AfterRelease };
+        var jail = MakeJail(new HeldAction(new EventAction(_events), release));
+
+        release.Hold();
+        Assert.NotNull(book.Ban(jail, IPAddress.Parse("192.0.2.8"), 3, new Dictionary<string, string>()));
+        Assert.True(book.Unban(jail, IPAddress.Parse("192.0.2.8"), "manual"));
+        Assert.Empty(_events);
+
+        release.Release();
+        Assert.Equal(["action Ban 192.0.2.8", "action Unban 192.0.2.8",
+            "log Warning [ssh] Ban 192.0.2.8 (3 failures, 01:00:00)", "log Warning [ssh] Unban 192.0.2.8 (manual)"], _events);
+    }
+
+    [Fact]
     public void A_book_given_no_release_writes_the_line_at_once()
     {
         using var store = SqliteStore.Open(Path.Combine(_dir.FullName, "alone.db"));
