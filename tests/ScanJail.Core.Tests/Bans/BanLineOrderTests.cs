@@ -21,37 +21,37 @@ public sealed class BanLineOrderTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("scanjail-banline-");
     private readonly List<string> _events = [];
+    private readonly ActionRelease _release = new();
+    private readonly SqliteStore _store;
+
+    public BanLineOrderTests() => _store = SqliteStore.Open(Path.Combine(_dir.FullName, "bans.db"));
 
     [Fact]
     public void Inside_a_batch_the_ban_line_comes_after_the_actions_are_handed_out()
     {
-        var release = new ActionRelease();
-        using var store = SqliteStore.Open(Path.Combine(_dir.FullName, "bans.db"));
-        using var book = new BanBook(store, new ManualTimeProvider(), new EventLogger(_events), () => { }) { AfterActionsStart = release.AfterRelease };
-        var jail = MakeJail(new HeldAction(new EventAction(_events), release));
+        using var book = BatchedBook();
+        var jail = MakeJail(new HeldAction(new EventAction(_events), _release));
 
-        release.Hold();
+        _release.Hold();
         Assert.NotNull(book.Ban(jail, IPAddress.Parse("192.0.2.7"), 3, new Dictionary<string, string>()));
         Assert.Empty(_events); // neither the action nor the line before the release
 
-        release.Release();
+        _release.Release();
         Assert.Equal(["action Ban 192.0.2.7", "log Warning [ssh] Ban 192.0.2.7 (3 failures, 01:00:00)"], _events);
     }
 
     [Fact]
     public void A_ban_and_an_unban_in_one_batch_keep_their_lines_in_order()
     {
-        var release = new ActionRelease();
-        using var store = SqliteStore.Open(Path.Combine(_dir.FullName, "both.db"));
-        using var book = new BanBook(store, new ManualTimeProvider(), new EventLogger(_events), () => { }) { AfterActionsStart = release.AfterRelease };
-        var jail = MakeJail(new HeldAction(new EventAction(_events), release));
+        using var book = BatchedBook();
+        var jail = MakeJail(new HeldAction(new EventAction(_events), _release));
 
-        release.Hold();
+        _release.Hold();
         Assert.NotNull(book.Ban(jail, IPAddress.Parse("192.0.2.8"), 3, new Dictionary<string, string>()));
         Assert.True(book.Unban(jail, IPAddress.Parse("192.0.2.8"), "manual"));
         Assert.Empty(_events);
 
-        release.Release();
+        _release.Release();
         Assert.Equal(["action Ban 192.0.2.8", "action Unban 192.0.2.8",
             "log Warning [ssh] Ban 192.0.2.8 (3 failures, 01:00:00)", "log Warning [ssh] Unban 192.0.2.8 (manual)"], _events);
     }
@@ -59,8 +59,7 @@ public sealed class BanLineOrderTests : IDisposable
     [Fact]
     public void A_book_given_no_release_writes_the_line_at_once()
     {
-        using var store = SqliteStore.Open(Path.Combine(_dir.FullName, "alone.db"));
-        using var book = new BanBook(store, new ManualTimeProvider(), new EventLogger(_events), () => { });
+        using var book = new BanBook(_store, new ManualTimeProvider(), new EventLogger(_events), () => { });
         var jail = MakeJail(new EventAction(_events));
 
         Assert.NotNull(book.Ban(jail, IPAddress.Parse("2001:db8::7"), 5, new Dictionary<string, string>(), permanent: true));
@@ -69,9 +68,13 @@ public sealed class BanLineOrderTests : IDisposable
 
     public void Dispose()
     {
+        _store.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _dir.Delete(true);
     }
+
+    // The engine's way: the book's lines wait for the batch's release.
+    private BanBook BatchedBook() => new(_store, new ManualTimeProvider(), new EventLogger(_events), () => { }) { AfterActionsStart = _release.AfterRelease };
 
     private static Jail MakeJail(IJailAction action) =>
         new(new JailConfig("ssh", true, [], null!, new Dictionary<string, string>(), TimeSpan.FromMinutes(10), 3,
