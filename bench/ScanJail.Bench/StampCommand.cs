@@ -95,7 +95,6 @@ internal sealed class StampCommand
     /// <summary>The command chosen for this run (<see cref="Choose"/>).</summary>
     public static StampCommand Current { get; private set; } = Bash();
 
-    /// <summary>Builds the C stamper into <paramref name="dir"/> unless <paramref name="bash"/>; falls back to bash without a compiler.</summary>
     /// <summary><paramref name="kind"/>: "entry" (the default, <see cref="EntrySource"/>), "c" (<see cref="Source"/>) or "bash"; each falls back to the next.</summary>
     public static StampCommand Choose(string dir, string kind)
     {

@@ -139,16 +139,16 @@ internal sealed class BanJournal : IDisposable
             var root = record.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("seq"u8, out var seq) || !seq.TryGetInt64(out sequence)
-                || !root.TryGetProperty("jail", out var jail) || jail.GetString() is not { Length: > 0 } jailName
-                || !root.TryGetProperty("ip", out var ip) || !AddressParser.TryParse(ip.GetString(), out IPAddress address)
-                || !root.TryGetProperty("start", out var start) || !StoredText.TryTime(start.GetInt64(), out var started)
-                || !root.TryGetProperty("failures", out var failures) || !StoredText.TryCount(failures.GetInt64(), out var failureCount)
-                || !root.TryGetProperty("count", out var count) || !StoredText.TryCount(count.GetInt64(), out var banCount))
+                || !root.TryGetProperty("jail"u8, out var jail) || jail.GetString() is not { Length: > 0 } jailName
+                || !root.TryGetProperty("ip"u8, out var ip) || !AddressParser.TryParse(ip.GetString(), out IPAddress address)
+                || !root.TryGetProperty("start"u8, out var start) || !StoredText.TryTime(start.GetInt64(), out var started)
+                || !root.TryGetProperty("failures"u8, out var failures) || !StoredText.TryCount(failures.GetInt64(), out var failureCount)
+                || !root.TryGetProperty("count"u8, out var count) || !StoredText.TryCount(count.GetInt64(), out var banCount))
             {
                 return false;
             }
             DateTimeOffset? ends = null;
-            if (root.TryGetProperty("end", out var end))
+            if (root.TryGetProperty("end"u8, out var end))
             {
                 if (!StoredText.TryTime(end.GetInt64(), out var endTime))
                 {
@@ -157,11 +157,11 @@ internal sealed class BanJournal : IDisposable
                 ends = endTime;
             }
             var fields = NoFields;
-            if (root.TryGetProperty("fields", out var captures) && !StoredText.TryFields(JsonMarshal.GetRawUtf8Value(captures), NoFields, out fields))
+            if (root.TryGetProperty("fields"u8, out var captures) && !StoredText.TryFields(JsonMarshal.GetRawUtf8Value(captures), NoFields, out fields))
             {
                 return false;
             }
-            var manual = root.TryGetProperty("manual", out var flag) && flag.GetBoolean();
+            var manual = root.TryGetProperty("manual"u8, out var flag) && flag.GetBoolean();
             ban = new Ban(jailName, address, started, ends, failureCount, banCount, fields, manual);
             return true;
         }

@@ -93,9 +93,6 @@ internal sealed class RawStatement : IDisposable
         return false;
     }
 
-    /// <summary>Makes a query left on a row ready for the next values.</summary>
-    public void Reset() => raw.sqlite3_reset(_statement);
-
     /// <summary>The 0-based column of the current row as its UTF-8 bytes, without copying (text as stored; empty for NULL).</summary>
     public ReadOnlySpan<byte> ColumnUtf8(int column) => raw.sqlite3_column_blob(_statement, column);
 

@@ -131,7 +131,6 @@ public sealed partial class SqliteStore
         using (var mark = new RawStatement(_connection, "SELECT value FROM meta WHERE key = 'journal'"))
         {
             _journalCommitted = mark.NextRow() && long.TryParse(mark.ColumnUtf8(0), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var committed) ? committed : 0;
-            mark.Reset();
         }
         _journalSequence = _journalCommitted;
         _journal = BanJournal.Open(BanJournal.PathFor(Path));
