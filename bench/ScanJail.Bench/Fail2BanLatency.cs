@@ -39,7 +39,7 @@ internal static class Fail2BanLatency
             }
             var machine = MachineShare.Now();
             var measured = LatencyStage.Measure(server.Id, bans, i => $"100.67.{i / 250}.{i % 250 + 1}", stamps, address => LatencyStage.AppendFailure(auth, address));
-            return new LatencyFigures($"fail2ban-server ({backend})", "file line", underLoad ? $"{loadRate:N0} lines/s" : "idle", measured, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
+            return new LatencyFigures($"fail2ban-server ({backend})", "file line", underLoad ? $"{loadRate:N0} lines/s" : LatencyStage.IdleName, measured, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
         }
         finally
         {

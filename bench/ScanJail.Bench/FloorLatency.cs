@@ -109,12 +109,12 @@ internal static class FloorLatency
             }
             var machine = MachineShare.Now();
             var file = LatencyStage.Measure(floor.Id, bans, i => $"100.68.{i / 250}.{i % 250 + 1}", stamps, address => LatencyStage.AppendFailure(auth, address));
-            var fileRow = new LatencyFigures(Tool, "file line", "idle", file, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
+            var fileRow = new LatencyFigures(Tool, "file line", LatencyStage.IdleName, file, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             machine = MachineShare.Now();
             using var udp = new UdpClient();
             udp.Connect(IPAddress.Loopback, port);
             var syslog = LatencyStage.Measure(floor.Id, bans, i => $"100.69.{i / 250}.{i % 250 + 1}", stamps, address => udp.Send(LatencyStage.FailureDatagram(address)));
-            var syslogRow = new LatencyFigures(Tool, "syslog datagram", "idle", syslog, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
+            var syslogRow = new LatencyFigures(Tool, "syslog datagram", LatencyStage.IdleName, syslog, LatencyFigures.LoadAverageNow(), MachineShare.Now().Since(machine));
             return [fileRow, syslogRow];
         }
         finally

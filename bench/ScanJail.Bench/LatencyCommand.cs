@@ -19,6 +19,7 @@ internal static class LatencyCommand
         var peerBans = IntOption(args, "--peer-bans", 100);
         LatencyStage.RowBudget = TimeSpan.FromSeconds(IntOption(args, "--row-seconds", 120));
         LatencyStage.WarmUpBans = IntOption(args, "--warm-up", LatencyStage.WarmUpBans);
+        LatencyStage.Rest = TimeSpan.FromMilliseconds(IntOption(args, "--rest-ms", 0));
         if (StringOption(args, "--scanjail", "") is { Length: > 0 } published)
         {
             EngineHost.Published = Path.GetFullPath(published);
@@ -41,7 +42,7 @@ internal static class LatencyCommand
 
     private static int Table(int bans, int loadRate, int peerBans, bool withPeers, bool idleOnly, string? floor)
     {
-        Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row, each row at most {LatencyStage.RowBudget.TotalSeconds:F0} s; load {loadRate:N0} lines/s");
+        Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row, each row at most {LatencyStage.RowBudget.TotalSeconds:F0} s; {(LatencyStage.Rest > TimeSpan.Zero ? $"{LatencyStage.Rest.TotalMilliseconds:F0} ms between a ban's start and the next failure" : "each failure sent once the ban before it started")}; load {loadRate:N0} lines/s");
         var rows = new List<LatencyFigures>();
         foreach (var underLoad in idleOnly ? (bool[])[false] : [false, true])
         {

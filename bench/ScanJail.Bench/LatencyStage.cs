@@ -25,6 +25,17 @@ internal static class LatencyStage
     /// </summary>
     public static int WarmUpBans { get; set; } = 500;
 
+    /// <summary>
+    /// How long the bench waits after each measured ban's stamp before it sends the next failure (<c>--rest-ms</c>).
+    /// With none, a ban follows the one before within about a millisecond, and the tool meets it with its caches still
+    /// holding the last ban's code and data; a server whose bans come seconds apart meets each with them gone (round 24:
+    /// after 5 ms, the engine's CPU per ban doubled, the floor's too).
+    /// </summary>
+    public static TimeSpan Rest { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The load column of an idle row: "idle", or "idle, N ms rest" with <see cref="Rest"/>.</summary>
+    public static string IdleName => Rest > TimeSpan.Zero ? $"idle, {Rest.TotalMilliseconds:F0} ms rest" : "idle";
+
     public static IReadOnlyList<LatencyFigures> Run(int bans, bool underLoad, int loadRate)
     {
         var dir = Directory.CreateTempSubdirectory("scanjail-latency-").FullName;
@@ -56,7 +67,7 @@ internal static class LatencyStage
             {
                 Task.Delay(TimeSpan.FromSeconds(3)).GetAwaiter().GetResult(); // the counters fill and the stream settles
             }
-            var loadName = underLoad ? $"{loadRate:N0} lines/s" : "idle";
+            var loadName = underLoad ? $"{loadRate:N0} lines/s" : IdleName;
             var jit = new RuntimeWork(engine);
             var machine = MachineShare.Now();
             var file = Measure(engine.Pid, bans, i => $"100.65.{i / 250}.{i % 250 + 1}", stamps, address => AppendFailure(auth, address), jit.Start);
@@ -105,6 +116,11 @@ internal static class LatencyStage
             if (stamps.WaitFor(ip, TimeSpan.FromSeconds(missed > 2 ? 2 : 30)) is { } stamp)
             {
                 millis.Add((stamp - sentAt) * 1000);
+                if (Rest > TimeSpan.Zero)
+                {
+                    // The bench's one thread asleep, as in StampLog.WaitFor; the measured time ended at the stamp.
+                    Thread.Sleep(Rest);
+                }
             }
             else
             {
