@@ -42,7 +42,7 @@ internal static class LatencyCommand
 
     private static int Table(int bans, int loadRate, int peerBans, bool withPeers, bool idleOnly, string? floor)
     {
-        Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row, each row at most {LatencyStage.RowBudget.TotalSeconds:F0} s; {(LatencyStage.Rest > TimeSpan.Zero ? $"{LatencyStage.Rest.TotalMilliseconds:F0} ms between a ban's start and the next failure" : "each failure sent once the ban before it started")}; load {loadRate:N0} lines/s");
+        Console.WriteLine($"ban latency: line or datagram -> ban command started; {bans} bans per ScanJail row, {peerBans} per fail2ban row, each row at most {LatencyStage.RowBudget.TotalSeconds:F0} s; {LatencyStage.Pace}; load {loadRate:N0} lines/s");
         var rows = new List<LatencyFigures>();
         foreach (var underLoad in idleOnly ? (bool[])[false] : [false, true])
         {

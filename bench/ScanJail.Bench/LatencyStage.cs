@@ -36,6 +36,11 @@ internal static class LatencyStage
     /// <summary>The load column of an idle row: "idle", or "idle, N ms rest" with <see cref="Rest"/>.</summary>
     public static string IdleName => Rest > TimeSpan.Zero ? $"idle, {Rest.TotalMilliseconds:F0} ms rest" : "idle";
 
+    /// <summary>How the bans of a row follow each other, for the table's header.</summary>
+    public static string Pace => Rest > TimeSpan.Zero
+        ? $"{Rest.TotalMilliseconds:F0} ms between a ban's start and the next failure"
+        : "each failure sent once the ban before it started";
+
     public static IReadOnlyList<LatencyFigures> Run(int bans, bool underLoad, int loadRate)
     {
         var dir = Directory.CreateTempSubdirectory("scanjail-latency-").FullName;
